@@ -1,0 +1,45 @@
+"""Production settings refuse to start without their required variables, and pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "a-long-random-value-used-only-by-this-test-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_production_names_a_missing_required_variable(missing):
+    present = {key: value for key, value in REQUIRED.items() if key != missing}
+    result = manage("check", **present)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,60 @@
+"""Exchange rates from an upstream HTTP service: the example of I/O-bound work in an async view.
+
+Failures are turned into two exceptions the view maps to clean answers: the upstream took too long
+(RatesTimeout, 504) or answered with something unusable (RatesUnavailable, 502).
+"""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+import httpx
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The upstream failed or answered with something we cannot use."""
+
+
+class RatesTimeout(RatesUnavailable):
+    """The upstream did not answer within settings.EXCHANGE_RATES_TIMEOUT."""
+
+
+class UnknownCurrency(Exception):
+    """The upstream has no rate for the requested currency."""
+
+
+def build_client() -> httpx.AsyncClient:
+    """The HTTP client for the upstream (tests swap in one with a mock transport)."""
+    return httpx.AsyncClient(timeout=settings.EXCHANGE_RATES_TIMEOUT)
+
+
+async def exchange_rate(*, base: str, target: str) -> Decimal:
+    """How many units of `target` one unit of `base` buys."""
+    if base == target:
+        return Decimal(1)
+    try:
+        async with build_client() as client:
+            response = await client.get(
+                settings.EXCHANGE_RATES_URL, params={"from": base, "to": target}
+            )
+    except httpx.TimeoutException as error:
+        logger.warning("exchange rates upstream timed out", extra={"base": base, "target": target})
+        raise RatesTimeout from error
+    except httpx.HTTPError as error:
+        logger.warning("exchange rates upstream failed: %s", error)
+        raise RatesUnavailable from error
+    if response.status_code == httpx.codes.NOT_FOUND or response.status_code == 422:
+        raise UnknownCurrency(target)
+    if response.is_error:
+        logger.warning("exchange rates upstream answered %s", response.status_code)
+        raise RatesUnavailable(f"upstream answered {response.status_code}")
+    try:
+        rate = response.json()["rates"][target]
+        return Decimal(str(rate))
+    except KeyError as error:
+        raise UnknownCurrency(target) from error
+    except (ValueError, TypeError, InvalidOperation) as error:
+        logger.warning("exchange rates upstream sent an unreadable body")
+        raise RatesUnavailable("unreadable upstream answer") from error
