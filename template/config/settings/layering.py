@@ -1,9 +1,10 @@
-"""Merges each chosen layer's settings module into an environment's settings.
+"""Merges settings modules into an environment's settings: the chosen layers', then the user's.
 
 A layer keeps its settings in config/settings/components/<layer>.py, and may refine them per
-environment in components/<layer>_<environment>.py (for example to run tasks inline in `test`). Upper-case
-names in those modules replace the settings of the same name, except the lists named in EXTENDED,
-which are appended to so that a layer adds apps and checks without restating the base lists.
+environment in components/<layer>_<environment>.py (for example to run tasks inline in `test`).
+The user's own settings live in config/settings/custom.py and are merged the same way, last.
+Upper-case names in those modules replace the settings of the same name, except the lists named
+in EXTENDED, which are appended to: a module adds apps and checks without restating the lists.
 """
 
 from collections.abc import MutableMapping
@@ -17,16 +18,21 @@ EXTENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS")
 COMPONENTS = "config.settings.components"
 
 
+def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> None:
+    """Apply the upper-case names of `module_name` to `namespace` (EXTENDED lists append)."""
+    for key, value in vars(import_module(module_name)).items():
+        if not key.isupper():
+            continue
+        if key in EXTENDED:
+            namespace[key] = [*namespace[key], *value]
+        else:
+            namespace[key] = value
+
+
 def apply_layer_settings(namespace: MutableMapping[str, Any], environment: str = "") -> None:
     """Apply every chosen layer's settings (for `environment`, its refinements) to `namespace`."""
     for layer in LAYERS:
         name = f"{COMPONENTS}.{layer}_{environment}" if environment else f"{COMPONENTS}.{layer}"
         if environment and find_spec(name) is None:
             continue
-        for key, value in vars(import_module(name)).items():
-            if not key.isupper():
-                continue
-            if key in EXTENDED:
-                namespace[key] = [*namespace[key], *value]
-            else:
-                namespace[key] = value
+        merge_settings(namespace, name)
