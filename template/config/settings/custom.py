@@ -2,7 +2,7 @@
 
 Copier creates this file once and never updates it, so what you write here never conflicts with
 `copier update`. Upper-case names replace the settings of the same name; INSTALLED_APPS,
-MIDDLEWARE and HEALTH_CHECKS are appended to, for example:
+MIDDLEWARE, HEALTH_CHECKS and SENTRY_INTEGRATIONS are appended to, for example:
 
     INSTALLED_APPS = ["my_project.billing"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from config.layers import LAYERS
 
-EXTENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS")
+EXTENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS", "SENTRY_INTEGRATIONS")
 COMPONENTS = "config.settings.components"
 
 

@@ -12,5 +12,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EXCHANGE_RATES_URL = "https://rates.test/latest"
+METRICS_PUBLIC = True
+SENTRY_DSN = ""  # never report test failures as production errors
 
 apply_layer_settings(globals(), "test")

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,15 @@ def test_production_settings_pass_check_deploy():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **REQUIRED)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_profiling_is_absent_from_production_settings_and_dependencies():
+    script = (
+        "from django.conf import settings; "
+        "print('debug_toolbar' in settings.INSTALLED_APPS, settings.METRICS_PUBLIC)"
+    )
+    result = manage("shell", "-c", script, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["False", "False"]
+    dependencies = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    assert not any("debug-toolbar" in spec for spec in dependencies["dependencies"])

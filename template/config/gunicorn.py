@@ -1,0 +1,44 @@
+"""gunicorn settings for the web process: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Sized from the environment: WEB_CONCURRENCY worker processes (one or two per core) with
+GUNICORN_THREADS threads each, so requests waiting on the database or an upstream do not block
+a whole process. Every worker writes its metrics to PROMETHEUS_MULTIPROC_DIR, and /metrics adds
+them up.
+"""
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# Our middleware logs requests with their ids; gunicorn's access log would repeat them.
+accesslog = None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "prometheus-web")
+)
+
+
+def on_starting(server: Any) -> None:
+    """Start from an empty metrics directory: files of a previous run would be added up too."""
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -1,0 +1,144 @@
+"""Measures every request and SQL query: metrics for each, a log line for each slow query."""
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, cast
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponseBase
+
+from .metrics import (
+    DB_QUERIES,
+    DB_QUERY_DURATION,
+    DB_QUERY_ERRORS,
+    REQUEST_LATENCY,
+    REQUESTS_IN_FLIGHT,
+)
+
+access_logger = logging.getLogger(__name__.rsplit(".", 1)[0] + ".access")
+slow_query_logger = logging.getLogger(__name__.rsplit(".", 1)[0] + ".db.slow")
+# The view being served, so a slow query can say who issued it.
+current_view: ContextVar[str] = ContextVar("current_view", default="-")
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+
+
+def _view_kind(view_func: Any) -> str:
+    view_class = getattr(view_func, "view_class", None)
+    if view_class is not None:
+        return "async" if getattr(view_class, "view_is_async", False) else "sync"
+    return "async" if iscoroutinefunction(view_func) else "sync"
+
+
+class MetricsMiddleware:
+    """Latency by view and status, requests in flight by kind of view, and one access log line.
+
+    Sync and async capable, like every middleware here, so it adds no thread hop.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse | AsyncGetResponse) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        started = time.perf_counter()
+        try:
+            response = cast(GetResponse, self.get_response)(request)
+        finally:
+            self._leave(request)
+        self._observe(request, response, started)
+        return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        try:
+            response = await cast(AsyncGetResponse, self.get_response)(request)
+        finally:
+            self._leave(request)
+        self._observe(request, response, started)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> None:
+        kind = _view_kind(view_func)
+        request.metrics_kind = kind  # type: ignore[attr-defined]
+        REQUESTS_IN_FLIGHT.labels(kind).inc()
+        match = request.resolver_match
+        current_view.set(match.view_name if match else "-")
+
+    @staticmethod
+    def _leave(request: HttpRequest) -> None:
+        kind = getattr(request, "metrics_kind", None)
+        if kind is not None:
+            REQUESTS_IN_FLIGHT.labels(kind).dec()
+
+    @staticmethod
+    def _observe(request: HttpRequest, response: HttpResponseBase, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        match = request.resolver_match
+        view = match.view_name if match and match.view_name else "<unresolved>"
+        status = response.status_code
+        REQUEST_LATENCY.labels(view, request.method or "-", str(status)).observe(elapsed)
+        access_logger.info(
+            "%s %s %s %.1f ms",
+            request.method,
+            request.path,
+            status,
+            elapsed * 1000,
+            extra={"view": view, "status": status, "duration_ms": round(elapsed * 1000, 1)},
+        )
+
+
+def _query_wrapper(alias: str) -> Callable[..., Any]:
+    def measure(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        except Exception:
+            DB_QUERY_ERRORS.labels(alias).inc()
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            DB_QUERIES.labels(alias).inc()
+            DB_QUERY_DURATION.labels(alias).observe(elapsed)
+            if elapsed * 1000 >= settings.SLOW_QUERY_MS:
+                slow_query_logger.warning(
+                    "slow query: %.1f ms in %s",
+                    elapsed * 1000,
+                    current_view.get(),
+                    extra={
+                        "duration_ms": round(elapsed * 1000, 1),
+                        "view": current_view.get(),
+                        "database": alias,
+                        "sql": sql[:2000],
+                    },
+                )
+
+    measure.django_pro_metrics = True  # type: ignore[attr-defined]
+    return measure
+
+
+def instrument_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """connection_created receiver: wrap every query of this connection, once.
+
+    With a connection pool the signal fires each time a connection is taken, so the wrapper is
+    added only when it is not there yet.
+    """
+    wrappers = connection.execute_wrappers
+    if not any(getattr(wrapper, "django_pro_metrics", False) for wrapper in wrappers):
+        wrappers.append(_query_wrapper(connection.alias))
