@@ -609,7 +609,9 @@ def test_every_named_command_and_module_exists(projects, combination):
                 problems.append(f"{source}: {argv[1]} does not exist")
             wanted["paths"] |= {a for a in argv[2:] if a.startswith("/")}
         elif program in ("gunicorn", "uvicorn"):
-            wanted["apps"] |= {a for a in argv[1:] if re.fullmatch(r"[\w.]+:\w+", a)}
+            wanted["apps"] |= {
+                a for a in argv[1:] if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", a)
+            }
             executables.add(program)
         elif program == "celery":
             wanted["celery"].add(argv[argv.index("-A") + 1])
@@ -739,11 +741,13 @@ def test_image_commands_serve_the_health_checks(projects, combination):
     configmap = next(d for d in manifests(root) if d["kind"] == "ConfigMap")["data"]
     port = free_port()
     env = clean_env(
-        **configmap,
-        DJANGO_SECRET_KEY="x" * 50,
-        WEB_CONCURRENCY="1",
-        PORT=str(port),
-        PATH=f"{bin_dir}:{clean_env()['PATH']}",
+        **{
+            **configmap,
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "WEB_CONCURRENCY": "1",
+            "PORT": str(port),
+            "PATH": f"{bin_dir}:{clean_env()['PATH']}",
+        }
     )
     command = exec_form(stages["runtime"].all("CMD")[0])
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
