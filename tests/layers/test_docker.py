@@ -285,6 +285,8 @@ def test_no_secret_in_any_layer_or_the_build_context(projects, combination):
             for name, value in re.findall(r"([A-Z_][A-Z0-9_]*)=(\S+)", run):
                 if secretish.search(name):
                     assert "not-a-secret" in value, f"{stage.name}: {name}={value} in a RUN"
+    git_ignored = dockerignore_patterns(root, ".gitignore")
+    assert is_ignored(".env.production", git_ignored), "the production env file would be committed"
     ignored = dockerignore_patterns(root)
     for path in (
         ".env",
@@ -310,8 +312,8 @@ def test_no_secret_in_any_layer_or_the_build_context(projects, combination):
         assert not is_ignored(path, ignored), f"{path} is needed by the image but ignored"
 
 
-def dockerignore_patterns(root: Path) -> list[str]:
-    lines = (root / ".dockerignore").read_text().splitlines()
+def dockerignore_patterns(root: Path, name: str = ".dockerignore") -> list[str]:
+    lines = (root / name).read_text().splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
