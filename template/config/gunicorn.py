@@ -17,6 +17,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
+# Worker heartbeats in memory: fast, and fine on a read-only root filesystem.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 keepalive = 5
 # Recycle workers now and then, so a slow leak never becomes an outage.
 max_requests = 2000

@@ -270,7 +270,10 @@ def test_dockerfile_shape(projects, combination):
     assert stages["dev"].all("USER") == ["10001:10001"]
     (healthcheck,) = runtime.all("HEALTHCHECK")
     assert exec_form(healthcheck.split(" CMD ", 1)[1])[-1] == "/health/live/"
-    assert exec_form(runtime.all("CMD")[0])[:2] == ["gunicorn", "config.wsgi:application"]
+    command = exec_form(runtime.all("CMD")[0])
+    assert command[0] == "gunicorn"
+    assert command[-1] == "config.wsgi:application"
+    assert command[1:3] == ["-c", "config/gunicorn.py"]  # workers, threads, metrics directory
 
 
 @pytest.mark.parametrize("combination", DOCKER_PARAMS)
