@@ -44,7 +44,13 @@ def test_create_item_goes_through_the_service(gql, collection, django_capture_on
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"tags": ["two words"]}, "tags"), ({"price": "-1"}, "price"), ({"name": ""}, "name")],
+    [
+        ({"tags": ["two words"]}, "tags"),
+        ({"price": "-1"}, "price"),
+        ({"name": ""}, "name"),
+        ({"currency": "EURO"}, "currency"),
+        ({"metadata": [1, 2]}, "metadata"),
+    ],
 )
 def test_invalid_data_is_a_graphql_error_with_the_fields(gql, collection, changes, field):
     body = gql(CREATE_ITEM, input=item_input(collection, **changes))

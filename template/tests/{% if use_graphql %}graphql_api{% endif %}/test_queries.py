@@ -39,6 +39,35 @@ def test_nested_item_list_issues_the_same_queries_for_1_and_50_rows(
     assert {tag["name"] for tag in results[0]["tags"]} == {"red", "blue"}
 
 
+@pytest.mark.parametrize("rows", [1, 20])
+def test_nested_collection_list_issues_the_same_queries_for_1_and_20_rows(
+    gql, rows, django_assert_num_queries
+):
+    tag = TagFactory(name="red")
+    for _ in range(rows):
+        ItemFactory.create_batch(3, collection=CollectionFactory(), tags=[tag])
+    query = """
+    {
+      collections(pagination: {limit: 100}) {
+        results {
+          name owner { username }
+          items(pagination: {limit: 2}) { totalCount results { name tags { name } } }
+        }
+      }
+    }
+    """
+
+    # session and user, the collections with their owners, one windowed query for the first page
+    # of every collection's items (with their counts), and the tags of those items
+    with django_assert_num_queries(5):
+        body = gql(query)
+
+    results = body["data"]["collections"]["results"]
+    assert len(results) == rows
+    assert results[0]["items"]["totalCount"] == 3
+    assert len(results[0]["items"]["results"]) == 2
+
+
 def test_items_are_filtered_ordered_and_paged(gql):
     collection = CollectionFactory()
     for name, price in [("Lamp", "30.00"), ("Desk lamp", "10.00"), ("Chair", "20.00")]:

@@ -46,6 +46,7 @@ class CollectionType:
     name: strawberry.auto
     created_at: strawberry.auto
     owner: UserType
+    # Paged like the top-level lists (at most 100 per collection), in one windowed query.
     items: OffsetPaginated["ItemType"] = strawberry_django.offset_paginated()
 
     @strawberry_django.field(only=["id"])
@@ -138,17 +139,25 @@ class ItemQuery:
     @strawberry.field(graphql_type=ItemType | None, permission_classes=[IsAuthenticated])
     def item(self, id: strawberry.ID) -> Item | None:
         """One item, or null when there is no item with that id."""
-        return selectors.item_list().filter(pk=_pk(id, "id")).first()
+        try:
+            return selectors.item_get(item_id=_pk(id, "id"))
+        except Item.DoesNotExist:
+            return None
 
     @strawberry.field(graphql_type=CollectionType | None, permission_classes=[IsAuthenticated])
     def collection(self, id: strawberry.ID) -> Collection | None:
-        return Collection.objects.select_related("owner").filter(pk=_pk(id, "id")).first()
+        """One collection, or null when there is no collection with that id."""
+        try:
+            return selectors.collection_get(collection_id=_pk(id, "id"))
+        except Collection.DoesNotExist:
+            return None
 
 
 @strawberry.type
 class ItemMutation:
     @strawberry.mutation(graphql_type=CollectionType, permission_classes=[IsAuthenticated])
     def create_collection(self, info: Info, name: str) -> Collection:
+        """Create a collection of your own (its name must be new among yours)."""
         return services.collection_create(owner=signed_in_user(info), name=name)
 
     @strawberry.mutation(graphql_type=ItemType, permission_classes=[IsAuthenticated])
@@ -171,8 +180,9 @@ class ItemMutation:
     @strawberry.mutation(graphql_type=ItemType, permission_classes=[IsAuthenticated])
     def update_item(self, info: Info, id: strawberry.ID, input: ItemPatch) -> Item:
         """Change an item of one of your collections."""
+        item_id = _pk(id, "id")
         services.item_update(
-            item=selectors.item_get(item_id=_pk(id, "id")),
+            item=selectors.item_get(item_id=item_id),
             user=signed_in_user(info),
             name=input.name,
             price=input.price,
@@ -180,7 +190,7 @@ class ItemMutation:
             tags=input.tags,
             metadata=_json_object(input.metadata),
         )
-        return selectors.item_get(item_id=_pk(id, "id"))
+        return selectors.item_get(item_id=item_id)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     def delete_item(self, info: Info, id: strawberry.ID) -> strawberry.ID:
