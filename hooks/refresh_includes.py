@@ -24,7 +24,7 @@ PROJECT_MODULES = sorted(
         "environ", "factory", "gunicorn", "httpx", "kombu", "manage", "mypy", "prometheus_client",
         "psycopg", "psycopg_pool", "pytest", "pytest_django", "redis", "rest_framework",
         "rest_framework_simplejwt", "sentry_sdk", "silk", "strawberry", "strawberry_django",
-        "test", "tests", "uvicorn", "whitenoise",
+        "test", "tests", "uvicorn", "whitenoise", "graphql",
     }
 )
 
