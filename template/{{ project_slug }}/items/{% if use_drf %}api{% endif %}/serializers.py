@@ -10,9 +10,12 @@ from rest_framework import serializers
 from ..models import Item
 
 
-class CollectionRefSerializer(serializers.Serializer[Any]):
+class CollectionNameSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class CollectionRefSerializer(CollectionNameSerializer):
     owner = serializers.CharField(source="owner.username")
 
 
@@ -65,7 +68,7 @@ class CollectionOutputSerializer(serializers.Serializer[Any]):
 
 
 class CollectionSummarySerializer(serializers.Serializer[Any]):
-    collection = CollectionRefSerializer(read_only=True)
+    collection = CollectionNameSerializer()
     items = serializers.IntegerField()
     total_value = serializers.DecimalField(max_digits=14, decimal_places=2)
     tags = serializers.DictField(child=serializers.IntegerField(), help_text="Items per tag.")

@@ -58,6 +58,10 @@ class LogoutView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AuthThrottle]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # A bad token is a 401 with a challenge, as on the other token endpoints (not a 403).
+        return 'Bearer realm="api"'
+
     @extend_schema(request=RefreshTokenSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         """Log out: blacklist a refresh token
