@@ -29,7 +29,7 @@ def other_api(other_user):
     return client
 
 
-def assert_error(response, status: int, code: str, *fields: str) -> dict:
+def assert_error(response, status: int, code: str, *fields: str):
     """The response is the project's error body with this status and code (and these fields)."""
     assert response.status_code == status, response.content
     error = response.json()["error"]

@@ -17,7 +17,7 @@ ME = "/api/v1/users/me/"
 PASSWORD = "correct horse battery staple"  # tests/factories.py
 
 
-def obtain(api, user) -> dict[str, str]:
+def obtain(api, user):
     response = api.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     return response.json()

@@ -53,7 +53,7 @@ def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
         return {"code": "invalid", "message": "The data is not valid.", "fields": fields}
-    code = detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code
+    code = str(detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code)
     if isinstance(detail, dict):
         # simplejwt's token errors: {"detail": ..., "code": ..., "messages": [...]}
         code = str(detail.get("code", code))
