@@ -7,6 +7,7 @@ validate. Domain errors become the API's error body in core/api/exceptions.py.
 
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -42,7 +43,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
     # PUT would have to restate every field; PATCH says what changes.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Item]:
         return selectors.item_list()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
