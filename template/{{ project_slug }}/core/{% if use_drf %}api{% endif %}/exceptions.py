@@ -1,0 +1,65 @@
+"""The API's errors in the project's one error body (see core/http.py).
+
+Every 4xx answer reads `{"error": {"code": ..., "message": ..., "fields": {...}}}`: `fields` for
+invalid data, `retry_after` (seconds) for throttling. The domain errors raised by services and
+selectors (Django's ValidationError, PermissionDenied, DoesNotExist) are mapped here as well, so
+views only handle the happy path.
+"""
+
+import math
+from typing import Any
+
+from django.core import exceptions as django_exceptions
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# DRF's codes, renamed where the rest of the project already has a word for the same error.
+CODES = {"parse_error": "malformed_json"}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response  # not an API error: Django answers 500 and logs it
+    response.data = {"error": _error_body(exc)}
+    return response
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    """Domain errors from services and selectors, as the API exceptions they stand for."""
+    if isinstance(exc, django_exceptions.ValidationError):
+        return exceptions.ValidationError(_fields_of(exc))
+    if isinstance(exc, django_exceptions.PermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, django_exceptions.ObjectDoesNotExist | Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def _fields_of(error: django_exceptions.ValidationError) -> dict[str, list[str]]:
+    messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    non_field = messages.pop(django_exceptions.NON_FIELD_ERRORS, None)
+    if non_field:
+        messages[api_settings.NON_FIELD_ERRORS_KEY] = non_field
+    return messages
+
+
+def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    detail: Any = exc.detail
+    if isinstance(exc, exceptions.ValidationError):
+        fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
+        return {"code": "invalid", "message": "The data is not valid.", "fields": fields}
+    code = str(detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code)
+    if isinstance(detail, dict):
+        # simplejwt's token errors: {"detail": ..., "code": ..., "messages": [...]}
+        code = str(detail.get("code", code))
+        detail = detail.get("detail", exc.default_detail)
+    body: dict[str, Any] = {"code": CODES.get(code, code), "message": str(detail)}
+    wait = getattr(exc, "wait", None)  # set on Throttled
+    if wait is not None:
+        body["retry_after"] = math.ceil(wait)
+    return body

@@ -1,0 +1,38 @@
+"""Page-number pagination that refuses what it cannot honour instead of guessing.
+
+DRF quietly falls back to the default for a bad `page_size` and caps an oversize one; here both
+are a 400 naming the parameter, so a client learns about its mistake instead of getting a page
+of a size it did not ask for.
+"""
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        return self._parameter(request, "page_size", self.page_size, maximum=self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Paginator[Any]) -> int | str:
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return paginator.num_pages
+        return self._parameter(request, self.page_query_param, 1)
+
+    @staticmethod
+    def _parameter(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+        raw = request.query_params.get(name, "")
+        if raw == "":
+            return default
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({name: ["Enter a whole number, 1 or more."]})
+        if maximum is not None and int(raw) > maximum:
+            raise ValidationError({name: [f"Ensure this value is at most {maximum}."]})
+        return int(raw)
