@@ -4,6 +4,8 @@ A layer keeps its settings in config/settings/components/<layer>.py, and may ref
 environment in components/<layer>_<environment>.py (for example eager Celery in `test`). Upper-case
 names in those modules replace the settings of the same name, except the lists named in EXTENDED,
 which are appended to so that a layer adds apps and checks without restating the base lists.
+Apps a layer needs ahead of Django's own (to override one of their management commands) go in
+LEADING_APPS, which is put at the front of INSTALLED_APPS.
 """
 
 from collections.abc import MutableMapping
@@ -26,7 +28,9 @@ def apply_layer_settings(namespace: MutableMapping[str, Any], environment: str =
         for key, value in vars(import_module(name)).items():
             if not key.isupper():
                 continue
-            if key in EXTENDED:
+            if key == "LEADING_APPS":
+                namespace["INSTALLED_APPS"] = [*value, *namespace["INSTALLED_APPS"]]
+            elif key in EXTENDED:
                 namespace[key] = [*namespace[key], *value]
             else:
                 namespace[key] = value
