@@ -5,6 +5,8 @@ environment in components/<layer>_<environment>.py (for example to run tasks inl
 The user's own settings live in config/settings/custom.py and are merged the same way, last.
 Upper-case names in those modules replace the settings of the same name, except the lists named
 in EXTENDED, which are appended to: a module adds apps and checks without restating the lists.
+Apps that must come before Django's own (to provide a management command such as runserver) go
+in LEADING_APPS, which is put at the front of INSTALLED_APPS.
 """
 
 from collections.abc import MutableMapping
@@ -23,7 +25,9 @@ def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> Non
     for key, value in vars(import_module(module_name)).items():
         if not key.isupper():
             continue
-        if key in EXTENDED:
+        if key == "LEADING_APPS":
+            namespace["INSTALLED_APPS"] = [*value, *namespace["INSTALLED_APPS"]]
+        elif key in EXTENDED:
             namespace[key] = [*namespace[key], *value]
         else:
             namespace[key] = value
