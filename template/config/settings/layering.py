@@ -1,7 +1,7 @@
 """Merges each chosen layer's settings module into an environment's settings.
 
 A layer keeps its settings in config/settings/components/<layer>.py, and may refine them per
-environment in components/<layer>_<environment>.py (for example eager Celery in `test`). Upper-case
+environment in components/<layer>_<environment>.py (for example eager tasks in `test`). Upper-case
 names in those modules replace the settings of the same name, except the lists named in EXTENDED,
 which are appended to so that a layer adds apps and checks without restating the base lists.
 """
