@@ -17,8 +17,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Worker heartbeats in memory: fast, and fine on a read-only root filesystem.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Worker heartbeats in memory (gunicorn's own advice): fast, and fine on a read-only root
+# filesystem. Only gunicorn's heartbeat files go there, never data.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 keepalive = 5
 # Recycle workers now and then, so a slow leak never becomes an outage.
 max_requests = 2000
