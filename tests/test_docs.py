@@ -1,0 +1,157 @@
+"""The documentation site agrees with copier.yml and template/, and builds with no warning.
+
+docs/questions.md has one `### `name`` section per question of copier.yml; its table and each
+layer's lists of files, dependencies and variables are generated from the template at build
+time by docs/hooks/copier_docs.py. These tests fail when a question is added, renamed or
+removed without its documentation, and when `mkdocs build --strict` warns about anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from tests.harness import LAYERS, TEMPLATE_ROOT
+
+DOCS = TEMPLATE_ROOT / "docs"
+QUESTIONS_PAGE = DOCS / "questions.md"
+# Where the docs name a question: a layer question anywhere, or any question passed with --data.
+QUESTION_MENTION = re.compile(r"\b(use_[a-z_]+)\b|--data[ =]([a-z_]+)=")
+
+
+def questions() -> list[str]:
+    config = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
+    return [name for name in config if not name.startswith("_")]
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def load_hook() -> ModuleType:
+    path = DOCS / "hooks" / "copier_docs.py"
+    spec = importlib.util.spec_from_file_location("copier_docs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_question_has_a_section_and_every_section_a_question():
+    sections = re.findall(r"^### `([^`]+)`", QUESTIONS_PAGE.read_text(), flags=re.MULTILINE)
+    asked = questions()
+
+    assert [q for q in asked if q not in sections] == [], "questions without a docs section"
+    assert [s for s in sections if s not in asked] == [], "docs sections for no question"
+    assert len(sections) == len(set(sections)), "a question is documented twice"
+
+
+def test_the_docs_name_no_question_that_does_not_exist():
+    asked = set(questions())
+    unknown = []
+    for page in [*pages(), TEMPLATE_ROOT / "README.md"]:
+        for match in QUESTION_MENTION.finditer(page.read_text()):
+            name = match.group(1) or match.group(2)
+            if name not in asked:
+                unknown.append(f"{page.relative_to(TEMPLATE_ROOT)}: {name}")
+    assert unknown == []
+
+
+def test_every_layer_question_has_its_generated_lists():
+    text = QUESTIONS_PAGE.read_text()
+    for layer in LAYERS:
+        for kind in ("files", "dependencies", "env"):
+            assert f"<!-- layer:{kind} use_{layer} -->" in text, f"{kind} of use_{layer}"
+
+
+def test_the_hook_reports_a_question_missing_from_the_docs_and_one_too_many():
+    hook = load_hook()
+    text = QUESTIONS_PAGE.read_text()
+    assert hook.section_problems(text) == []
+
+    without_celery = text.replace("### `use_celery`", "### Celery")
+    assert any("use_celery" in p for p in hook.section_problems(without_celery))
+    extra = text + "\n### `use_kafka`\n"
+    assert any("use_kafka" in p for p in hook.section_problems(extra))
+
+
+def test_the_generated_table_has_one_row_per_question():
+    table = load_hook().questions_table()
+    rows = [line for line in table.splitlines() if line.startswith("| [`")]
+    assert [re.search(r"\[`([^`]+)`\]", row).group(1) for row in rows] == questions()
+
+
+def test_user_owned_files_named_in_the_docs_are_the_ones_copier_skips():
+    """The files `copier update` never touches: the docs must name them as copier.yml does."""
+    config = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
+    skipped = config.get("_skip_if_exists", [])
+    template = TEMPLATE_ROOT / config.get("_subdirectory", "template")
+    text = "\n".join(page.read_text() for page in pages())
+    for path in skipped:
+        assert f"`{path}`" in text or "<!-- user-files -->" in text, path
+        assert (template / path).exists() or (template / f"{path}.jinja").exists(), path
+    # A config/ path the docs name exists in the template (layer files come with their layer).
+    missing = []
+    for path in set(re.findall(r"`(config/[\w./-]+)`", text)):
+        if any(layer in path for layer in LAYERS):
+            continue
+        if not any((template / candidate).exists() for candidate in (path, f"{path}.jinja")):
+            missing.append(path)
+    assert missing == [], "the docs name config/ files the template does not have"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, built with --strict: a warning (a broken link, a drifted question) fails."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--clean",
+            "--config-file",
+            str(TEMPLATE_ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=TEMPLATE_ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-6000:]}"
+    return site_dir
+
+
+def test_mkdocs_build_strict_passes_and_fills_every_marker(site):
+    built = {path: path.read_text() for path in site.rglob("*.html")}
+    assert (site / "index.html").is_file()
+    assert not [str(p) for p, html in built.items() if re.search(r"<!-- [a-z-]+:[a-z]+", html)]
+    questions_html = (site / "questions" / "index.html").read_text()
+    for name in questions():
+        assert f'id="{name}"' in questions_html, f"no section anchor for {name}"
+        assert f'href="#{name}"' in questions_html, f"no table row for {name}"
+
+
+def test_the_built_site_loads_nothing_from_the_network(site):
+    for path in site.rglob("*.html"):
+        html = path.read_text()
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert remote == [], f"{path.relative_to(site)} loads {remote}"
+    architecture = (site / "architecture" / "index.html").read_text()
+    assert '<pre class="mermaid">' in architecture
+    assert "mermaid.tiny.js" in architecture
