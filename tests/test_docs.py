@@ -21,6 +21,9 @@ import yaml
 
 from tests.harness import LAYERS, TEMPLATE_ROOT
 
+# One worker builds the site once for every test here.
+pytestmark = pytest.mark.xdist_group("docs")
+
 DOCS = TEMPLATE_ROOT / "docs"
 QUESTIONS_PAGE = DOCS / "questions.md"
 # Where the docs name a question: a layer question anywhere, or any question passed with --data.

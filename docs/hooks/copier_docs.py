@@ -98,7 +98,14 @@ def layer_paths(question: str, root: Path = ROOT) -> list[LayerPath]:
                 also = tuple(name for negation, name in names if name != question and not negation)
                 found[shown] = LayerPath(shown, is_dir, count, also, bool(mine[0].strip()))
             break
-    return list(found.values())
+    return sorted(found.values(), key=_place)
+
+
+def _place(item: LayerPath) -> tuple[int, str]:
+    """Root files first, then config/, the package, and tests/ last, as in the layout."""
+    top = item.shown.split("/")[0]
+    order = {"config": 1, "<project_slug>": 2, "tests": 3}
+    return order.get(top, 0) if "/" in item.shown else 0, item.shown
 
 
 def layer_dependencies(question: str, root: Path = ROOT) -> dict[str, list[str]]:
