@@ -158,3 +158,47 @@ def test_the_built_site_loads_nothing_from_the_network(site):
     architecture = (site / "architecture" / "index.html").read_text()
     assert '<pre class="mermaid">' in architecture
     assert "mermaid.tiny.js" in architecture
+
+
+def test_the_hook_lists_a_layers_files_dependencies_and_variables(tmp_path):
+    """On a small template: folders count their files, shared conditions are named."""
+    (tmp_path / "copier.yml").write_text(
+        "_subdirectory: template\nuse_a:\n  type: bool\n  default: false\n"
+        "use_b:\n  type: bool\n  default: false\n"
+    )
+    files = [
+        "config/settings/components/{% if use_a %}a.py{% endif %}.jinja",
+        "{{ project_slug }}/items/{% if use_a %}api{% endif %}/views.py",
+        "{{ project_slug }}/items/{% if use_a %}api{% endif %}/urls.py.jinja",
+        "{{ project_slug }}/items/{% if use_b %}b{% endif %}/{% if use_a %}both.py{% endif %}",
+        "config/{% if not use_a %}asgi.py{% endif %}",
+        "config/{% if use_b %}b.py{% endif %}",
+    ]
+    for name in files:
+        path = tmp_path / "template" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    (tmp_path / "template" / "pyproject.toml.jinja").write_text(
+        'dependencies = [\n    "django",\n'
+        '{% if use_a %}\n    # A\n    "a-lib>=1",\n{% endif %}\n]\n'
+        '[dependency-groups]\ndev = [\n{% if use_a %}\n    "a-stubs",\n{% endif %}\n'
+        '{% if use_b %}\n    "b-lib",\n{% endif %}\n]\n'
+    )
+    (tmp_path / "includes" / "env").mkdir(parents=True)
+    (tmp_path / "includes" / "env" / "a.jinja").write_text("# What A needs.\nA_URL=\n")
+    hook = load_hook()
+
+    assert hook.files_block("use_a", tmp_path).splitlines() == [
+        "- `config/settings/components/a.py`",
+        "- `<project_slug>/items/api/` (2 files)",
+        "- `<project_slug>/items/b/both.py` — only when `use_b` is on too",
+        "- replaces the plain `config/asgi.py` of a project without it",
+    ]
+    assert hook.dependencies_block("use_a", tmp_path).splitlines() == [
+        "- runtime: `a-lib>=1`",
+        "- development: `a-stubs`",
+    ]
+    assert "A_URL=" in hook.render_marker("layer:env", "use_a", tmp_path)
+    assert hook.render_marker("layer:env", "use_b", tmp_path) == "*No variables of its own.*"
+    with pytest.raises(ValueError, match="not a layer question"):
+        hook.render_marker("layer:files", "use_c", tmp_path)

@@ -78,15 +78,16 @@ def layer_paths(question: str, root: Path = ROOT) -> list[LayerPath]:
     found: dict[str, LayerPath] = {}
     for path in sorted(template.rglob("*")):
         parts = path.relative_to(template).parts
+        outer: list[str] = []  # questions that folders above must have on
         for depth, part in enumerate(parts):
             match = CONDITION.search(part)
             if not match:
                 continue
-            condition = match.group(1)
-            names = re.findall(r"(not\s+)?\b(use_[a-z_]+)\b", condition)
+            names = re.findall(r"(not\s+)?\b(use_[a-z_]+)\b", match.group(1))
             mine = [negation for negation, name in names if name == question]
             if not mine:
-                break  # a condition on another question; this layer adds nothing here
+                outer += [name for negation, name in names if not negation]
+                continue  # a condition on other questions: look deeper for this one's
             prefix = parts[: depth + 1]
             shown = "/".join(_show(p) for p in prefix)
             is_dir = depth + 1 < len(parts) or path.is_dir()
@@ -95,8 +96,10 @@ def layer_paths(question: str, root: Path = ROOT) -> list[LayerPath]:
             if shown not in found:
                 folder = template.joinpath(*prefix)
                 count = sum(1 for f in folder.rglob("*") if f.is_file()) if is_dir else 1
-                also = tuple(name for negation, name in names if name != question and not negation)
-                found[shown] = LayerPath(shown, is_dir, count, also, bool(mine[0].strip()))
+                also = [name for negation, name in names if name != question and not negation]
+                found[shown] = LayerPath(
+                    shown, is_dir, count, tuple(dict.fromkeys([*outer, *also])), bool(mine[0])
+                )
             break
     return sorted(found.values(), key=_place)
 
