@@ -204,3 +204,13 @@ def test_the_hook_lists_a_layers_files_dependencies_and_variables(tmp_path):
     assert hook.render_marker("layer:env", "use_b", tmp_path) == "*No variables of its own.*"
     with pytest.raises(ValueError, match="not a layer question"):
         hook.render_marker("layer:files", "use_c", tmp_path)
+
+
+def test_the_settings_lists_that_append_are_the_ones_layering_appends():
+    """docs/architecture.md names every list that merging appends to (layering.EXTENDED)."""
+    layering = (TEMPLATE_ROOT / "template" / "config" / "settings" / "layering.py").read_text()
+    extended = re.search(r"^EXTENDED = \(([^)]*)\)", layering, flags=re.MULTILINE)
+    assert extended, "layering.py has no EXTENDED tuple"
+    text = (DOCS / "architecture.md").read_text()
+    for name in re.findall(r'"([A-Z_]+)"', extended.group(1)):
+        assert f"`{name}`" in text, f"architecture.md does not say {name} is appended to"
