@@ -102,14 +102,19 @@ def test_user_owned_files_named_in_the_docs_are_the_ones_copier_skips():
     for path in skipped:
         assert f"`{path}`" in text or "<!-- user-files -->" in text, path
         assert (template / path).exists() or (template / f"{path}.jinja").exists(), path
-    # A config/ path the docs name exists in the template (layer files come with their layer),
-    # or is an old name that a migration of hooks/migrations/ moves to its new one.
+    # A config/ path the docs name is one a generated project can have (layer files come with
+    # their layer), or an old name that a migration of hooks/migrations/ moves to its new one.
+    show = load_hook()._show
+    rendered = {
+        "/".join(show(part) for part in path.relative_to(template).parts)
+        for path in template.rglob("*")
+    }
     migrations = "\n".join(p.read_text() for p in (TEMPLATE_ROOT / "hooks").rglob("*.py"))
     missing = []
     for path in set(re.findall(r"`(config/[\w./-]+)`", text)):
         if any(layer in path for layer in LAYERS) or path in migrations:
             continue
-        if not any((template / candidate).exists() for candidate in (path, f"{path}.jinja")):
+        if path.rstrip("/") not in rendered:
             missing.append(path)
     assert missing == [], "the docs name config/ files the template does not have"
 
@@ -174,6 +179,8 @@ def test_the_hook_lists_a_layers_files_dependencies_and_variables(tmp_path):
         "{{ project_slug }}/items/{% if use_a %}api{% endif %}/urls.py.jinja",
         "{{ project_slug }}/items/{% if use_b %}b{% endif %}/{% if use_a %}both.py{% endif %}",
         "config/{% if not use_a %}asgi.py{% endif %}",
+        "config/{% if not use_a %}wsgi.py{% endif %}",
+        "config/{% if use_a %}wsgi.py{% endif %}.jinja",
         "config/{% if use_b %}b.py{% endif %}",
     ]
     for name in files:
@@ -192,6 +199,7 @@ def test_the_hook_lists_a_layers_files_dependencies_and_variables(tmp_path):
 
     assert hook.files_block("use_a", tmp_path).splitlines() == [
         "- `config/settings/components/a.py`",
+        "- `config/wsgi.py` (in place of the plain one of a project without it)",
         "- `<project_slug>/items/api/` (2 files)",
         "- `<project_slug>/items/b/both.py` — only when `use_b` is on too",
         "- replaces the plain `config/asgi.py` of a project without it",

@@ -75,7 +75,7 @@ def _show(part: str) -> str:
 def layer_paths(question: str, root: Path = ROOT) -> list[LayerPath]:
     """Files and folders of template/ whose names switch on `question` (the shallowest one)."""
     template = root / load_settings(root).get("_subdirectory", "template")
-    found: dict[str, LayerPath] = {}
+    found: dict[tuple[str, bool], LayerPath] = {}
     for path in sorted(template.rglob("*")):
         parts = path.relative_to(template).parts
         outer: list[str] = []  # questions that folders above must have on
@@ -93,11 +93,12 @@ def layer_paths(question: str, root: Path = ROOT) -> list[LayerPath]:
             is_dir = depth + 1 < len(parts) or path.is_dir()
             if is_dir:
                 shown += "/"
-            if shown not in found:
+            key = (shown, bool(mine[0]))
+            if key not in found:
                 folder = template.joinpath(*prefix)
                 count = sum(1 for f in folder.rglob("*") if f.is_file()) if is_dir else 1
                 also = [name for negation, name in names if name != question and not negation]
-                found[shown] = LayerPath(
+                found[key] = LayerPath(
                     shown, is_dir, count, tuple(dict.fromkeys([*outer, *also])), bool(mine[0])
                 )
             break
@@ -191,12 +192,15 @@ def questions_table(root: Path = ROOT) -> str:
 def files_block(question: str, root: Path = ROOT) -> str:
     paths = layer_paths(question, root)
     added = [p for p in paths if not p.negated]
-    replaced = [p for p in paths if p.negated]
+    swapped = {p.shown for p in paths if p.negated} & {p.shown for p in added}
+    replaced = [p for p in paths if p.negated and p.shown not in swapped]
     if not added:
         return "*No files of its own yet.*"
     lines = []
     for item in added:
         detail = f" ({item.files} files)" if item.is_dir else ""
+        if item.shown in swapped:
+            detail += " (in place of the plain one of a project without it)"
         if item.also:
             detail += " — only when " + " and ".join(f"`{q}`" for q in item.also) + " is on too"
         lines.append(f"- `{item.shown}`{detail}")
