@@ -8,6 +8,7 @@ that owns the combination (xdist_group), then shared by the rest.
 from __future__ import annotations
 
 import secrets
+import shutil
 
 import pytest
 
@@ -30,6 +31,13 @@ def test_django_checks(projects, combination):
     project = projects(combination)
     project.manage("check", "--fail-level", "WARNING")
     project.manage("makemigrations", "--check", "--dry-run")
+    # A new user's first step, `cp .env.example .env`, must leave local settings working.
+    env_file = project.path / ".env"
+    shutil.copy(project.path / ".env.example", env_file)
+    try:
+        project.manage("check", "--fail-level", "WARNING", settings="local")
+    finally:
+        env_file.unlink()
 
 
 def test_check_deploy_with_production_settings(projects, combination):

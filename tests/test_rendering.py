@@ -78,3 +78,19 @@ def test_layers_list_names_exactly_the_chosen_django_layers(projects, combinatio
     text = (projects(combination).path / "config" / "layers.py").read_text()
     for layer in ("drf", "celery", "channels", "graphql"):
         assert (f'"{layer}"' in text) == combination.layers[layer], layer
+
+
+def test_answers_reach_the_project(projects, combination):
+    """Every answer lands where it should (the matrix rotates names, time zones and Pythons)."""
+    project = projects(combination)
+    answers = project.answers
+    base = (project.path / "config" / "settings" / "base.py").read_text()
+    pyproject = (project.path / "pyproject.toml").read_text()
+    assert f'PROJECT_NAME = "{answers["project_name"]}"' in base
+    assert f'PROJECT_DESCRIPTION = "{answers["description"]}"' in base
+    assert f'default="{answers["timezone"]}"' in base
+    assert f'ADMINS = [("{answers["author_name"]}", "{answers["author_email"]}")]' in base
+    assert f'requires-python = ">={answers["python_version"]}"' in pyproject
+    assert f'email = "{answers["author_email"]}"' in pyproject
+    assert (project.path / "README.md").read_text().startswith(f"# {answers['project_name']}\n")
+    assert answers["domain_name"] in (project.path / ".env.example").read_text()

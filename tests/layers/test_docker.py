@@ -520,7 +520,7 @@ def settings_variables(root: Path) -> set[str]:
 
 
 def example_variables(root: Path) -> set[str]:
-    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (root / ".env.example").read_text(), re.M))
+    return set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", (root / ".env.example").read_text(), re.M))
 
 
 @pytest.mark.parametrize("combination", DOCKER_PARAMS)
