@@ -19,16 +19,14 @@ import django
 
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils.module_loading import import_string  # noqa: E402
 
-slug = settings.INSTALLED_APPS[-1].rsplit(".", 1)[0]
-models = import_string(f"{slug}.items.models.Item").__module__
-Collection = import_string(f"{models}.Collection")
-Item = import_string(f"{models}.Item")
-Tag = import_string(f"{models}.Tag")
+Collection = apps.get_model("items", "Collection")
+Item = apps.get_model("items", "Item")
+Tag = apps.get_model("items", "Tag")
 User = get_user_model()
 
 OWNERS, COLLECTIONS, TAGS = 20, 200, 50
