@@ -22,9 +22,10 @@ graceful_timeout = 30
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 keepalive = 5
-# Recycle workers now and then, so a slow leak never becomes an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycling workers after N requests contains a slow memory leak, but every restart costs a
+# warm-up; off by default (0), set GUNICORN_MAX_REQUESTS if you need it.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Our middleware logs requests with their ids; gunicorn's access log would repeat them.
 accesslog = None
 errorlog = "-"

@@ -52,7 +52,11 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["collection", "-created_at"])]
+        indexes = [
+            models.Index(fields=["collection", "-created_at"]),
+            # The default order of every list: without it the database sorts the whole table.
+            models.Index(fields=["-created_at", "-id"], name="items_item_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

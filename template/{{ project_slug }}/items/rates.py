@@ -4,9 +4,12 @@ Failures are turned into two exceptions the view maps to clean answers: the upst
 (RatesTimeout, 504) or answered with something unusable (RatesUnavailable, 502).
 """
 
+import functools
 import logging
+import ssl
 from decimal import Decimal, InvalidOperation
 
+import certifi
 import httpx
 from django.conf import settings
 
@@ -25,9 +28,16 @@ class UnknownCurrency(Exception):
     """The upstream has no rate for the requested currency."""
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the certificate bundle costs milliseconds of CPU: do it once per process, not per
+    # request. (The client itself is not shared: under WSGI each request has its own event loop.)
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def build_client() -> httpx.AsyncClient:
     """The HTTP client for the upstream (tests swap in one with a mock transport)."""
-    return httpx.AsyncClient(timeout=settings.EXCHANGE_RATES_TIMEOUT)
+    return httpx.AsyncClient(timeout=settings.EXCHANGE_RATES_TIMEOUT, verify=_ssl_context())
 
 
 async def exchange_rate(*, base: str, target: str) -> Decimal:
