@@ -5,6 +5,7 @@ environment in components/<layer>_<environment>.py (for example to run tasks inl
 The user's own settings live in config/settings/custom.py and are merged the same way, last.
 Upper-case names in those modules replace the settings of the same name, except the lists named
 in EXTENDED, which are appended to: a module adds apps and checks without restating the lists.
+Middleware named in LAST_MIDDLEWARE stays at the end of MIDDLEWARE whatever a module appends.
 """
 
 from collections.abc import MutableMapping
@@ -16,6 +17,8 @@ from config.layers import LAYERS
 
 EXTENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS", "SENTRY_INTEGRATIONS")
 COMPONENTS = "config.settings.components"
+# django-axes must see the final response of every other middleware.
+LAST_MIDDLEWARE = ("axes.middleware.AxesMiddleware",)
 
 
 def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> None:
@@ -23,7 +26,11 @@ def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> Non
     for key, value in vars(import_module(module_name)).items():
         if not key.isupper():
             continue
-        if key in EXTENDED:
+        if key == "MIDDLEWARE":
+            merged = [*namespace[key], *value]
+            last = [path for path in merged if path in LAST_MIDDLEWARE]
+            namespace[key] = [path for path in merged if path not in LAST_MIDDLEWARE] + last
+        elif key in EXTENDED:
             namespace[key] = [*namespace[key], *value]
         else:
             namespace[key] = value
