@@ -92,6 +92,10 @@ def test_bad_answer_leaves_an_existing_folder_as_it_was(tmp_path):
         ("!!!", "project"),
         ("A" * 80, "a" * 50),
         ("Ökonomie & Straße", "okonomie_strasse"),
+        ("2024", "project_2024"),  # only digits
+        ("日本語サービス", "project"),  # no Latin letter at all
+        ("— ✨ … —", "project"),  # only punctuation and symbols
+        ("Long " * 16, ("long_" * 10).rstrip("_")),  # cut at 50, never ending in "_"
     ],
 )
 def test_unusual_names_derive_a_valid_slug(tmp_path, name, slug):
@@ -102,6 +106,23 @@ def test_unusual_names_derive_a_valid_slug(tmp_path, name, slug):
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["project_slug"] == slug
     assert (destination / slug / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Django", 'project_slug "django" would shadow the module'),
+        ("Test", 'project_slug "test" would shadow'),
+        ("Class", 'project_slug "class" is a Python keyword'),
+    ],
+)
+def test_a_name_whose_slug_is_unusable_gets_a_clear_message(tmp_path, name, message):
+    destination = tmp_path / "project"
+    result = copy(destination, project_name=name)
+
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr[-2000:]
+    assert not destination.exists()
 
 
 def test_every_question_has_help_and_a_default():

@@ -6,7 +6,8 @@ The user's own settings live in config/settings/custom.py and are merged the sam
 Upper-case names in those modules replace the settings of the same name, except the lists named
 in EXTENDED, which are appended to: a module adds apps and checks without restating the lists.
 Apps that must come before Django's own (to provide a management command such as runserver) go
-in LEADING_APPS, which is put at the front of INSTALLED_APPS.
+in LEADING_APPS, which is put at the front of INSTALLED_APPS. Middleware named in LAST_MIDDLEWARE
+stays at the end of MIDDLEWARE whatever a module appends.
 """
 
 from collections.abc import MutableMapping
@@ -18,6 +19,8 @@ from config.layers import LAYERS
 
 EXTENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS", "SENTRY_INTEGRATIONS")
 COMPONENTS = "config.settings.components"
+# django-axes must see the final response of every other middleware.
+LAST_MIDDLEWARE = ("axes.middleware.AxesMiddleware",)
 
 
 def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> None:
@@ -27,6 +30,10 @@ def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> Non
             continue
         if key == "LEADING_APPS":
             namespace["INSTALLED_APPS"] = [*value, *namespace["INSTALLED_APPS"]]
+        elif key == "MIDDLEWARE":
+            merged = [*namespace[key], *value]
+            last = [path for path in merged if path in LAST_MIDDLEWARE]
+            namespace[key] = [path for path in merged if path not in LAST_MIDDLEWARE] + last
         elif key in EXTENDED:
             namespace[key] = [*namespace[key], *value]
         else:

@@ -1,11 +1,13 @@
-"""Production settings: required secrets, HTTPS everywhere, JSON logs.
+"""Production settings: required secrets, HTTPS everywhere, a strict CSP, JSON logs.
 
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set; without them the process refuses to
 start with an error that names the missing variable. `manage.py check --deploy` is clean here.
 """
 
+from csp.constants import NONE, SELF
+
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOGGING, env
+from config.settings.base import LOGGING, MIDDLEWARE, env
 from config.settings.layering import apply_layer_settings
 
 DEBUG = False
@@ -26,6 +28,28 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and images from this origin only, never
+# inline scripts; no plugins, no framing, no <base> rewriting, forms post back here only. A layer
+# that serves a UI of its own extends this in its components/<layer>_production.py.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [
+    *MIDDLEWARE[:_after_security],
+    "csp.middleware.CSPMiddleware",
+    *MIDDLEWARE[_after_security:],
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

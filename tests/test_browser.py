@@ -1,0 +1,118 @@
+"""A real browser against the generated project: Debian's Chromium, driven headless by Playwright.
+
+The all-off project is served by gunicorn with production settings (its strict CSP and secure
+cookies included) on a free loopback port, over a throwaway SQLite database. The browser loads
+the home page, signs in through the admin's form with a superuser made for the test, and sees the
+admin index; no page may break the Content-Security-Policy. Playwright never downloads a
+browser here: it runs /usr/bin/chromium (`apt-get install chromium`, done by .ci/run).
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright import sync_api
+
+from tests.harness import Combination, combination_params
+from tests.services import Server, gunicorn, need_binary
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("combination", combination_params([Combination()])),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ADMIN_USER = "browser-admin"
+
+
+@pytest.fixture
+def served(projects, combination) -> Iterator[tuple[Server, str]]:
+    project = projects(combination)
+    project.build()
+    workdir = Path(tempfile.mkdtemp(prefix="django-pro-browser-"))
+    password = secrets.token_urlsafe(16)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no TLS in front to redirect to.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "WEB_CONCURRENCY": "1",
+    }
+    project.manage("collectstatic", "--noinput", settings="production", env=env)
+    project.manage("migrate", "--noinput", settings="production", env=env)
+    project.manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        ADMIN_USER,
+        "--email",
+        "admin@example.com",
+        settings="production",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
+    )
+    with gunicorn(project, env, workdir) as server:
+        yield server, password
+
+
+def test_home_page_and_admin_login_in_chromium(served, projects, combination):
+    need_binary("chromium", CHROMIUM)
+    server, password = served
+    project_name = projects(combination).answers["project_name"]
+    csp_violations: list[str] = []
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.on(
+                "console",
+                lambda message: (
+                    csp_violations.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+
+            response = page.goto(server.base_url + "/")
+            assert response is not None and response.status == 200
+            assert "content-security-policy" in response.headers  # Playwright lower-cases names
+            assert page.title() == project_name
+            assert page.locator("h1").inner_text() == project_name
+
+            page.click("text=Admin")
+            page.wait_for_url("**/admin/login/**")
+            page.fill("#id_username", ADMIN_USER)
+            page.fill("#id_password", password)
+            page.click("input[type=submit]")
+            page.wait_for_url(server.base_url + "/admin/")
+
+            assert page.locator("#site-name").is_visible()
+            assert page.locator("#user-tools").inner_text().upper().count(ADMIN_USER.upper()) == 1
+            assert page.get_by_role("heading", name="Site administration").is_visible()
+            assert page.locator("#content a[href='/admin/items/item/']").count() >= 1
+            print(
+                f"[{combination.id}] Chromium {browser.version}: home page, admin login and "
+                f"admin index passed; CSP violations: {len(csp_violations)}"
+            )
+        finally:
+            browser.close()
+
+    assert not csp_violations, csp_violations
