@@ -17,7 +17,8 @@ pytestmark = pytest.mark.parametrize("combination", combination_params())
 # What the checks and tests of a project leave behind; not part of the rendering.
 GENERATED_BY_TOOLS = {".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__",
                       "staticfiles", ".coverage", "uv.lock", "db.sqlite3"}
-JINJA_LEFTOVER = re.compile(r"\{\{|\{%|\{#|%\}|#\}")
+# GitHub Actions expressions (${{ ... }}) are not Jinja.
+JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|%\}|#\}")
 # Words only a layer's own files may contain, matched case-insensitively.
 LAYER_WORDS = {
     "drf": r"rest_framework|drf|spectacular|simplejwt",

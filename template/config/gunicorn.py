@@ -19,7 +19,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Worker heartbeats in memory (gunicorn's own advice): fast, and fine on a read-only root
 # filesystem. Only gunicorn's heartbeat files go there, never data.
-SHARED_MEMORY = "/dev/shm"  # noqa: S108
+SHARED_MEMORY = "/dev/shm"  # noqa: S108  # nosec B108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 keepalive = 5
 # Recycling workers after N requests contains a slow memory leak, but every restart costs a
