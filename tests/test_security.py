@@ -61,6 +61,7 @@ PLACEHOLDER = re.compile(
         |\$[A-Za-z_]\w*                 # $VAR
         |django-insecure-[\w-]*         # clearly marked development and test keys
         |\*+|x+|\.\.\.                  # masked
+        |/[\w/.-]*                      # a URL path, such as a token endpoint
     )$""",
     re.X,
 )
@@ -121,6 +122,7 @@ MUST_PASS = [
     "password = factory.django.Password(PASSWORD)",
     'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]',
     '"DJANGO_SECRET_KEY": secrets.token_urlsafe(50),',
+    'TOKEN = "/api/v1/auth/token/"  # an endpoint, not a token',
 ]
 
 
