@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def open_sockets() -> float:
-    return REGISTRY.get_sample_value("websocket_connections_open", {"route": "notifications"}) or 0.0
+    return (
+        REGISTRY.get_sample_value("websocket_connections_open", {"route": "notifications"}) or 0.0
+    )
 
 
 async def test_a_connection_moves_the_gauge_up_and_its_close_down(connect):
