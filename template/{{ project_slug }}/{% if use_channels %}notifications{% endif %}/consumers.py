@@ -12,6 +12,9 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .events import user_group
+from .metrics import OPEN_CONNECTIONS
+
+ROUTE = "notifications"
 
 # A client has nothing longer than a ping to say.
 MAX_MESSAGE_CHARS = 4096
@@ -29,9 +32,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        OPEN_CONNECTIONS.labels(ROUTE).inc()
 
     async def disconnect(self, code: int) -> None:
+        # Only an accepted connection joined a group, and was counted.
         if self.group is not None:
+            OPEN_CONNECTIONS.labels(ROUTE).dec()
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(
