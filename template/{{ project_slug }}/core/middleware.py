@@ -4,7 +4,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
-from typing import cast
+from typing import Any, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
@@ -20,11 +20,12 @@ GetResponse = Callable[[HttpRequest], HttpResponseBase]
 AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
 
 
-class RequestIDMiddleware:
-    """Takes the request id from X-Request-ID or makes one, and returns it in the response.
+class WrappingMiddleware:
+    """Middleware that wraps the rest of the chain in the chain's own mode, sync or async.
 
-    Sync and async capable: Django calls it in the mode of the chain, so an async view is never
-    pushed through a thread on its account.
+    Django calls it the way the chain runs, so an async view is never pushed through a thread on
+    its account. Subclasses fill in three steps: begin() before the rest of the chain, finish()
+    after it even when it raised, and respond() with its response.
     """
 
     sync_capable = True
@@ -39,27 +40,47 @@ class RequestIDMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
-        rid, token = self._begin(request)
+        state = self.begin(request)
         try:
-            response = self.get_response(request)
+            response = cast(GetResponse, self.get_response)(request)
         finally:
-            request_id.reset(token)
-        response = cast(HttpResponseBase, response)  # the chain is sync here
-        response[REQUEST_ID_HEADER] = rid
-        return response
+            self.finish(request, state)
+        return self.respond(request, response, state)
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        rid, token = self._begin(request)
+        state = self.begin(request)
         try:
             response = await cast(AsyncGetResponse, self.get_response)(request)
         finally:
-            request_id.reset(token)
-        response[REQUEST_ID_HEADER] = rid
-        return response
+            self.finish(request, state)
+        return self.respond(request, response, state)
 
-    @staticmethod
-    def _begin(request: HttpRequest) -> tuple[str, Token[str]]:
+    def begin(self, request: HttpRequest) -> Any:
+        raise NotImplementedError
+
+    def finish(self, request: HttpRequest, state: Any) -> None:
+        raise NotImplementedError
+
+    def respond(
+        self, request: HttpRequest, response: HttpResponseBase, state: Any
+    ) -> HttpResponseBase:
+        raise NotImplementedError
+
+
+class RequestIDMiddleware(WrappingMiddleware):
+    """Takes the request id from X-Request-ID or makes one, and returns it in the response."""
+
+    def begin(self, request: HttpRequest) -> tuple[str, Token[str]]:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = rid  # type: ignore[attr-defined]
         return rid, request_id.set(rid)
+
+    def finish(self, request: HttpRequest, state: tuple[str, Token[str]]) -> None:
+        request_id.reset(state[1])
+
+    def respond(
+        self, request: HttpRequest, response: HttpResponseBase, state: tuple[str, Token[str]]
+    ) -> HttpResponseBase:
+        response[REQUEST_ID_HEADER] = state[0]
+        return response
