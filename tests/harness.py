@@ -70,9 +70,7 @@ ALL_COMBINATIONS = [Combination(*bits) for bits in itertools.product((False, Tru
 
 def combination_params(combinations: list[Combination] = ALL_COMBINATIONS) -> list[Any]:
     """pytest params named by combination, each pinned to one xdist worker (its group)."""
-    return [
-        pytest.param(c, id=c.id, marks=pytest.mark.xdist_group(c.id)) for c in combinations
-    ]
+    return [pytest.param(c, id=c.id, marks=pytest.mark.xdist_group(c.id)) for c in combinations]
 
 
 def python_for(version: str) -> str:
@@ -138,7 +136,8 @@ class Project:
         if result.returncode != 0:
             pytest.fail(
                 f"[{self.combination.id}] `{' '.join(command)}` exited {result.returncode}\n"
-                f"--- stdout ---\n{result.stdout[-12000:]}\n--- stderr ---\n{result.stderr[-6000:]}",
+                f"--- stdout ---\n{result.stdout[-12000:]}\n"
+                f"--- stderr ---\n{result.stderr[-6000:]}",
                 pytrace=False,
             )
         return result

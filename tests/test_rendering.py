@@ -15,8 +15,17 @@ from tests.harness import combination_params
 pytestmark = pytest.mark.parametrize("combination", combination_params())
 
 # What the checks and tests of a project leave behind; not part of the rendering.
-GENERATED_BY_TOOLS = {".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__",
-                      "staticfiles", ".coverage", "uv.lock", "db.sqlite3"}
+GENERATED_BY_TOOLS = {
+    ".venv",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "staticfiles",
+    ".coverage",
+    "uv.lock",
+    "db.sqlite3",
+}
 # GitHub Actions expressions (${{ ... }}) are not Jinja.
 JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|%\}|#\}")
 # Words only a layer's own files may contain, matched case-insensitively.
@@ -71,7 +80,8 @@ def test_layers_that_are_off_leave_no_trace(projects, combination):
         for layer in off:
             found = re.search(LAYER_WORDS[layer], text, flags=re.IGNORECASE)
             if found:
-                problems.append(f"{path.relative_to(root)}: mentions {found.group()!r} ({layer} is off)")
+                name = path.relative_to(root)
+                problems.append(f"{name}: mentions {found.group()!r} ({layer} is off)")
     assert not problems, "\n".join(problems)
 
 
