@@ -21,8 +21,16 @@ COPIER = [sys.executable, "-m", "copier"]
 def copy(destination: Path, **answers: str) -> subprocess.CompletedProcess[str]:
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
     return subprocess.run(
-        [*COPIER, "copy", "--defaults", "--trust", "--quiet", *data, str(TEMPLATE_ROOT),
-         str(destination)],
+        [
+            *COPIER,
+            "copy",
+            "--defaults",
+            "--trust",
+            "--quiet",
+            *data,
+            str(TEMPLATE_ROOT),
+            str(destination),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -128,9 +136,21 @@ def test_a_name_whose_slug_is_unusable_gets_a_clear_message(tmp_path, name, mess
 def test_every_question_has_help_and_a_default():
     config = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
     questions = {key: value for key, value in config.items() if not key.startswith("_")}
-    required = {"project_name", "project_slug", "description", "author_name", "author_email",
-                "domain_name", "timezone", "python_version", "use_drf", "use_celery",
-                "use_channels", "use_graphql", "use_docker"}
+    required = {
+        "project_name",
+        "project_slug",
+        "description",
+        "author_name",
+        "author_email",
+        "domain_name",
+        "timezone",
+        "python_version",
+        "use_drf",
+        "use_celery",
+        "use_channels",
+        "use_graphql",
+        "use_docker",
+    }
     assert required <= set(questions)
     for name, question in questions.items():
         assert question.get("help"), f"{name} has no help text"

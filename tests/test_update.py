@@ -63,8 +63,11 @@ def template_repo(tmp_path_factory) -> Path:
     config = repo / "template" / "config"
     git(repo, "mv", "template/config/settings/custom.py", "template/config/settings/project.py")
     git(repo, "mv", "template/config/custom_urls.py", "template/config/project_urls.py")
-    replace_in(config / "settings" / "base.py.jinja", '"config.settings.custom"',
-               '"config.settings.project"')
+    replace_in(
+        config / "settings" / "base.py.jinja",
+        '"config.settings.custom"',
+        '"config.settings.project"',
+    )
     replace_in(config / "urls.py.jinja", '"config.custom_urls"', '"config.project_urls"')
     replace_in(repo / "copier.yml", "config/settings/custom.py", "config/settings/project.py")
     replace_in(repo / "copier.yml", "config/custom_urls.py", "config/project_urls.py")
@@ -78,8 +81,15 @@ def template_repo(tmp_path_factory) -> Path:
 
 
 def generate(template: Path, destination: Path, ref: str, **answers) -> Path:
-    run_copy(str(template), destination, data=answers, defaults=True, unsafe=True,
-             vcs_ref=ref, quiet=True)
+    run_copy(
+        str(template),
+        destination,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+    )
     git(destination, "init", "-q", "-b", "main")
     git(destination, "add", "-A")
     git(destination, "commit", "-qm", "generated")
@@ -87,8 +97,16 @@ def generate(template: Path, destination: Path, ref: str, **answers) -> Path:
 
 
 def update(project: Path, ref: str = NEW, **answers) -> None:
-    run_update(project, data=answers, defaults=True, overwrite=True, unsafe=True, vcs_ref=ref,
-               conflict="inline", quiet=True)
+    run_update(
+        project,
+        data=answers,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        vcs_ref=ref,
+        conflict="inline",
+        quiet=True,
+    )
 
 
 def conflicts(project: Path) -> list[str]:
@@ -149,8 +167,12 @@ def test_update_keeps_user_edits_and_brings_template_changes(template_repo, tmp_
     # The updated project works, the user's app included.
     updated = Project(Combination(), project, {"project_slug": slug, "python_version": "3.13"})
     updated.manage("check", "--fail-level", "WARNING")
-    result = updated.manage("shell", "-c", "from django.conf import settings; "
-                            "print(settings.BILLING_CURRENCY, settings.INSTALLED_APPS[-1])")
+    result = updated.manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.BILLING_CURRENCY, settings.INSTALLED_APPS[-1])",
+    )
     assert f"EUR {slug}.billing" in result.stdout
     assert " passed" in updated.venv("pytest", "-p", "no:cacheprovider", "-q").stdout
 
@@ -213,8 +235,15 @@ def test_switching_a_layer_on_matches_a_fresh_generation(template_repo, tmp_path
     update(project, **{f"use_{layer}": True})
 
     fresh = tmp_path / "fresh"
-    run_copy(str(template_repo), fresh, data={f"use_{layer}": True}, defaults=True, unsafe=True,
-             vcs_ref=NEW, quiet=True)
+    run_copy(
+        str(template_repo),
+        fresh,
+        data={f"use_{layer}": True},
+        defaults=True,
+        unsafe=True,
+        vcs_ref=NEW,
+        quiet=True,
+    )
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
     assert 'MINE = "kept"' in custom.read_text()
