@@ -493,8 +493,10 @@ def test_ports_agree(projects, combination):
         dev_env = app_services(compose)["web"].get("environment", {})
         if "DATABASE_URL" in dev_env:
             db = compose["services"]["db"]["environment"]
+            # Development runs the database on trust auth: the URL carries no password.
+            assert db["POSTGRES_HOST_AUTH_METHOD"] == "trust"
             assert dev_env["DATABASE_URL"] == (
-                f"postgres://{db['POSTGRES_USER']}:{db['POSTGRES_PASSWORD']}@db:5432/{db['POSTGRES_DB']}"
+                f"postgres://{db['POSTGRES_USER']}@db:5432/{db['POSTGRES_DB']}"
             )
             assert dev_env["REDIS_URL"].startswith("redis://redis:6379/")
     docs = manifests(root)
