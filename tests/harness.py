@@ -27,7 +27,14 @@ PYTHON_ROOT = Path(os.environ.get("PYENV_ROOT", "/root/.pyenv")) / "versions"
 # The other questions, covered pairwise by spreading them over the combinations instead of
 # crossing them: every combination gets one value of each, in rotation.
 PYTHON_VERSIONS = ("3.13", "3.12", "3.11")
-PROJECT_NAMES = ("My Service", "Café Ünïcode API", "2fast delivery", "billing  engine")
+# The last derives the longest slug the template allows (30 characters, cut from a longer name).
+PROJECT_NAMES = (
+    "My Service",
+    "Café Ünïcode API",
+    "2fast delivery",
+    "billing  engine",
+    "Customer Notifications Gateway Service",
+)
 TIMEZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 
 IS_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
