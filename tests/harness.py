@@ -1,6 +1,6 @@
 """The template's test harness: combinations, generated projects and their environments.
 
-A combination is one answer to the five layer questions. Each is generated once per test
+A combination is one answer to the five layer questions, on one Django line. Each is generated once per test
 session (per xdist worker), gets its own uv virtual environment built from its own
 pyproject.toml, and every check on it reuses both; tests/test_matrix.py groups a combination's
 checks on one worker so the build happens once.
@@ -27,6 +27,10 @@ PYTHON_ROOT = Path(os.environ.get("PYENV_ROOT", "/root/.pyenv")) / "versions"
 # The other questions, covered pairwise by spreading them over the combinations instead of
 # crossing them: every combination gets one value of each, in rotation.
 PYTHON_VERSIONS = ("3.13", "3.12", "3.11")
+# Django 6 needs Python 3.12 or newer.
+PYTHON_VERSIONS_DJANGO_6 = ("3.13", "3.12")
+DJANGO_LTS = "5.2"
+DJANGO_NEWEST = "6.1"
 # The last derives the longest slug the template allows (30 characters, cut from a longer name).
 PROJECT_NAMES = (
     "My Service",
@@ -47,11 +51,13 @@ class Combination:
     channels: bool = False
     graphql: bool = False
     docker: bool = False
+    django: str = DJANGO_LTS
 
     @property
     def id(self) -> str:
-        """Like drf-celery-nochannels-graphql-docker."""
-        return "-".join(layer if on else f"no{layer}" for layer, on in self.layers.items())
+        """Like drf-celery-nochannels-graphql-docker, with -django6.1 when not on the LTS."""
+        layers = "-".join(layer if on else f"no{layer}" for layer, on in self.layers.items())
+        return layers if self.django == DJANGO_LTS else f"{layers}-django{self.django}"
 
     @property
     def layers(self) -> dict[str, bool]:
@@ -64,15 +70,33 @@ class Combination:
     def answers(self) -> dict[str, Any]:
         """The layer answers plus this combination's share of the other questions."""
         answers: dict[str, Any] = {f"use_{layer}": on for layer, on in self.layers.items()}
+        if self.django != DJANGO_LTS:
+            answers["django_version"] = self.django
         if self.index in (0, 31):
-            return answers  # all off and all on keep every default
-        answers["python_version"] = PYTHON_VERSIONS[self.index % len(PYTHON_VERSIONS)]
+            return answers  # all off and all on keep every other default
+        # The same rotation on both lines; where it lands on 3.11, Django 6 takes 3.13 instead.
+        python = PYTHON_VERSIONS[self.index // 2 % len(PYTHON_VERSIONS)]
+        if self.django != DJANGO_LTS and python not in PYTHON_VERSIONS_DJANGO_6:
+            python = PYTHON_VERSIONS_DJANGO_6[0]
+        answers["python_version"] = python
         answers["project_name"] = PROJECT_NAMES[self.index % len(PROJECT_NAMES)]
         answers["timezone"] = TIMEZONES[self.index % len(TIMEZONES)]
         return answers
 
 
-ALL_COMBINATIONS = [Combination(*bits) for bits in itertools.product((False, True), repeat=5)]
+def _django_for(bits: tuple[bool, ...]) -> str:
+    """Half the combinations on each Django line: by the parity of the layers switched on, so
+    every layer runs on and off with both; all-off and all-on stay on the LTS (and get a twin)."""
+    return DJANGO_NEWEST if sum(bits) % 2 and sum(bits) != len(LAYERS) else DJANGO_LTS
+
+
+ALL_COMBINATIONS = [
+    Combination(*bits, django=_django_for(bits))
+    for bits in itertools.product((False, True), repeat=len(LAYERS))
+] + [
+    Combination(django=DJANGO_NEWEST),
+    Combination(*(True,) * len(LAYERS), django=DJANGO_NEWEST),
+]
 
 
 def combination_params(combinations: list[Combination] = ALL_COMBINATIONS) -> list[Any]:

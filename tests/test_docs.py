@@ -32,7 +32,11 @@ QUESTION_MENTION = re.compile(r"\b(use_[a-z_]+)\b|--data[ =]([a-z_]+)=")
 
 def questions() -> list[str]:
     config = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
-    return [name for name in config if not name.startswith("_")]
+    return [
+        name
+        for name, spec in config.items()
+        if not name.startswith("_") and spec.get("when") is not False  # derived, never asked
+    ]
 
 
 def pages() -> list[Path]:

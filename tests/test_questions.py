@@ -62,6 +62,7 @@ BAD_ANSWERS = [
     ("timezone", "Mars/Olympus", 'timezone "Mars/Olympus" is not in the tz database'),
     ("timezone", "utc", "is not in the tz database"),
     ("python_version", "3.10", "3.10"),
+    ("django_version", "6.0", "'6.0' is not in ['5.2', '6.1']"),
 ]
 
 
@@ -76,6 +77,15 @@ def test_bad_answer_is_refused_and_nothing_is_written(tmp_path, question, answer
 
     assert result.returncode != 0
     assert message in result.stderr, result.stderr[-2000:]
+    assert not destination.exists()
+
+
+def test_django_6_on_python_3_11_is_refused(tmp_path):
+    destination = tmp_path / "project"
+    result = copy(destination, python_version="3.11", django_version="6.1")
+
+    assert result.returncode != 0
+    assert "Django 6.1 needs Python 3.12 or newer" in result.stderr, result.stderr[-2000:]
     assert not destination.exists()
 
 
@@ -145,6 +155,7 @@ def test_every_question_has_help_and_a_default():
         "domain_name",
         "timezone",
         "python_version",
+        "django_version",
         "use_drf",
         "use_celery",
         "use_channels",
@@ -153,5 +164,7 @@ def test_every_question_has_help_and_a_default():
     }
     assert required <= set(questions)
     for name, question in questions.items():
+        if question.get("when") is False:
+            continue  # derived from other answers, never asked
         assert question.get("help"), f"{name} has no help text"
         assert "default" in question, f"{name} has no default"

@@ -260,3 +260,38 @@ def test_switching_a_layer_off_removes_it_cleanly(template_repo, tmp_path, layer
     run_copy(str(template_repo), fresh, defaults=True, unsafe=True, vcs_ref=NEW, quiet=True)
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == []
+
+
+def test_moving_to_django_6_1_matches_a_fresh_generation_and_passes(template_repo, tmp_path):
+    layers = {f"use_{layer}": True for layer in LAYERS}
+    project = generate(template_repo, tmp_path / "svc", NEW, project_name="Shop", **layers)
+    custom = project / "config" / "settings" / "custom.py"
+    custom.write_text(custom.read_text() + '\nMINE = "kept"\n')
+    commit_all(project, "own setting")
+
+    update(project, django_version="6.1")
+
+    fresh = tmp_path / "fresh"
+    run_copy(
+        str(template_repo),
+        fresh,
+        data={"project_name": "Shop", "django_version": "6.1", **layers},
+        defaults=True,
+        unsafe=True,
+        vcs_ref=NEW,
+        quiet=True,
+    )
+    assert conflicts(project) == []
+    assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
+    assert 'MINE = "kept"' in custom.read_text()
+    assert "django_version: '6.1'" in (project / ".copier-answers.yml").read_text()
+
+    upgraded = Project(
+        Combination(*layers.values(), django="6.1"),
+        project,
+        {"project_slug": "shop", "python_version": "3.13"},
+    )
+    version = upgraded.venv("python", "-c", "import django; print(django.get_version())")
+    assert version.stdout.startswith("6.1."), version.stdout
+    upgraded.manage("check", "--fail-level", "WARNING")
+    assert " passed" in upgraded.venv("pytest", "-p", "no:cacheprovider", "-q").stdout

@@ -43,7 +43,12 @@ JINJA = re.compile(r"\{\{|\{%")
 def load_questions(root: Path = ROOT) -> dict[str, dict[str, Any]]:
     """The questions of copier.yml, in order (keys starting with _ are settings, not questions)."""
     config = yaml.safe_load((root / "copier.yml").read_text())
-    return {name: spec for name, spec in config.items() if not name.startswith("_")}
+    return {
+        name: spec
+        for name, spec in config.items()
+        # `when: false` marks a value derived from the answers, never asked.
+        if not name.startswith("_") and spec.get("when") is not False
+    }
 
 
 def load_settings(root: Path = ROOT) -> dict[str, Any]:

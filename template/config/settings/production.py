@@ -4,11 +4,12 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set; without them the process
 start with an error that names the missing variable. `manage.py check --deploy` is clean here.
 """
 
-from csp.constants import NONE, SELF
-
 from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING, MIDDLEWARE, env
+from config.settings.csp import *  # noqa: F403
+from config.settings.csp import with_csp_middleware
 from config.settings.layering import apply_layer_settings
+from config.settings.mail import mail_settings
 
 DEBUG = False
 SECRET_KEY: str = env("DJANGO_SECRET_KEY")
@@ -29,37 +30,23 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp): scripts, styles and images from this origin only, never
-# inline scripts; no plugins, no framing, no <base> rewriting, forms post back here only. A layer
-# that serves a UI of its own extends this in its components/<layer>_production.py.
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE = [
-    *MIDDLEWARE[:_after_security],
-    "csp.middleware.CSPMiddleware",
-    *MIDDLEWARE[_after_security:],
-]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
+# Content-Security-Policy: the strict policy of config/settings/csp.py. A layer that serves a UI
+# of its own widens it for those views only.
+MIDDLEWARE = with_csp_middleware(MIDDLEWARE)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=587)
-EMAIL_USE_TLS = True
+globals().update(
+    mail_settings(
+        "smtp",
+        host=env("DJANGO_EMAIL_HOST", default="localhost"),
+        port=env.int("DJANGO_EMAIL_PORT", default=587),
+        use_tls=True,
+    )
+)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -70,4 +70,6 @@ def test_content_security_policy_is_strict(production):
 def test_lockout_middleware_stays_last_in_production(production):
     middleware = production["middleware"]
     assert middleware[-1] == "axes.middleware.AxesMiddleware"
-    assert "csp.middleware.CSPMiddleware" in middleware
+    # The CSP middleware (django-csp's on Django 5.2, Django's own on 6) follows SecurityMiddleware.
+    security = middleware.index("django.middleware.security.SecurityMiddleware")
+    assert middleware[security + 1].endswith(("CSPMiddleware", "ContentSecurityPolicyMiddleware"))
