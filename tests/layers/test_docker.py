@@ -62,6 +62,7 @@ NOT_SETTINGS = {
     "POSTGRES_DB": "the postgres image",
     "POSTGRES_USER": "the postgres image",
     "POSTGRES_PASSWORD": "the postgres image",
+    "POSTGRES_HOST_AUTH_METHOD": "the postgres image",
     "RABBITMQ_URL": "the Celery layer's broker integration test",
 }
 # Image plumbing, not application configuration.
