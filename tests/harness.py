@@ -1,7 +1,7 @@
 """The template's test harness: combinations, generated projects and their environments.
 
-A combination is one answer to the five layer questions, on one Django line. Each is generated once per test
-session (per xdist worker), gets its own uv virtual environment built from its own
+A combination is one answer to the five layer questions, on one Django line. Each is generated
+once per test session (per xdist worker), gets its own uv virtual environment built from its own
 pyproject.toml, and every check on it reuses both; tests/test_matrix.py groups a combination's
 checks on one worker so the build happens once.
 """

@@ -96,6 +96,12 @@ def generate(template: Path, destination: Path, ref: str, **answers) -> Path:
     return destination
 
 
+def fresh_generation(template: Path, destination: Path, **answers) -> Path:
+    """The newest version generated straight away, to compare an updated project with."""
+    run_copy(str(template), destination, data=answers, defaults=True, unsafe=True, vcs_ref=NEW)
+    return destination
+
+
 def update(project: Path, ref: str = NEW, **answers) -> None:
     run_update(
         project,
@@ -234,16 +240,7 @@ def test_switching_a_layer_on_matches_a_fresh_generation(template_repo, tmp_path
 
     update(project, **{f"use_{layer}": True})
 
-    fresh = tmp_path / "fresh"
-    run_copy(
-        str(template_repo),
-        fresh,
-        data={f"use_{layer}": True},
-        defaults=True,
-        unsafe=True,
-        vcs_ref=NEW,
-        quiet=True,
-    )
+    fresh = fresh_generation(template_repo, tmp_path / "fresh", **{f"use_{layer}": True})
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
     assert 'MINE = "kept"' in custom.read_text()
@@ -256,8 +253,7 @@ def test_switching_a_layer_off_removes_it_cleanly(template_repo, tmp_path, layer
 
     update(project, **{f"use_{layer}": False})
 
-    fresh = tmp_path / "fresh"
-    run_copy(str(template_repo), fresh, defaults=True, unsafe=True, vcs_ref=NEW, quiet=True)
+    fresh = fresh_generation(template_repo, tmp_path / "fresh")
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == []
 
@@ -271,15 +267,8 @@ def test_moving_to_django_6_1_matches_a_fresh_generation_and_passes(template_rep
 
     update(project, django_version="6.1")
 
-    fresh = tmp_path / "fresh"
-    run_copy(
-        str(template_repo),
-        fresh,
-        data={"project_name": "Shop", "django_version": "6.1", **layers},
-        defaults=True,
-        unsafe=True,
-        vcs_ref=NEW,
-        quiet=True,
+    fresh = fresh_generation(
+        template_repo, tmp_path / "fresh", project_name="Shop", django_version="6.1", **layers
     )
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
