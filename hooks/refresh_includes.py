@@ -22,9 +22,9 @@ PROJECT_MODULES = sorted(
         "asgiref", "axes", "celery", "channels", "channels_redis", "config", "conftest", "csp",
         "daphne", "debug_toolbar", "django", "django_celery_beat", "django_filters",
         "drf_spectacular", "environ", "factory", "gunicorn", "httpx", "kombu", "manage", "mypy",
-        "prometheus_client", "psycopg", "psycopg_pool", "pytest", "pytest_django", "redis", "rest_framework",
-        "rest_framework_simplejwt", "sentry_sdk", "silk", "strawberry", "strawberry_django",
-        "test", "tests", "uvicorn", "whitenoise", "graphql",
+        "prometheus_client", "psycopg", "psycopg_pool", "pytest", "pytest_django", "redis",
+        "rest_framework", "rest_framework_simplejwt", "sentry_sdk", "silk", "strawberry",
+        "strawberry_django", "test", "tests", "uvicorn", "whitenoise", "graphql",
     }
 )
 
