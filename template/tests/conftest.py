@@ -6,9 +6,11 @@ at those services, and are skipped (with the reason printed) when they do not.
 
 import os
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from .factories import CollectionFactory, UserFactory
@@ -24,6 +26,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not REDIS_CONFIGURED:
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
+
+
+def shared_database_url() -> str:
+    """The URL of the test database, for processes a test starts that must share its data."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)
