@@ -20,6 +20,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 CODES = {"parse_error": "malformed_json"}
 
 
+class LockedOut(exceptions.Throttled):
+    """Too many failed sign-ins for one username from one address (django-axes' lockout).
+
+    A 429 like a throttle, with `retry_after` and a Retry-After header: the cool-off period, which
+    every further attempt during the lockout starts again.
+    """
+
+    default_detail = "Too many failed sign-ins: this account is locked for this address."
+    default_code = "locked_out"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
