@@ -48,4 +48,3 @@ def test_wrong_passwords_below_the_limit_stay_401(api, user):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert_error(sign_in(api, user.username, "wrong"), 401, "no_active_account")
     assert sign_in(api, user.username, PASSWORD).status_code == 200
-
