@@ -149,7 +149,7 @@ def test_create(jwt_api, collection):
         ({"collection": 1, "name": "x", "price": [1]}, ["price"]),
         ({"collection": 1, "name": "x", "price": "1", "currency": "EURO"}, ["currency"]),
         ({"collection": 1, "name": "x", "price": "1", "tags": "red"}, ["tags"]),
-        ({"collection": 1, "name": "x", "price": "1", "tags": [{"a": 1}]}, ["tags"]),
+        ({"collection": 1, "name": "x", "price": "1", "tags": [{"a": 1}]}, ["tags.0"]),
         ({"collection": 1, "name": "x", "price": "1", "metadata": [1]}, ["metadata"]),
         ({"collection": 999999, "name": "x", "price": "1"}, ["collection"]),
     ],
