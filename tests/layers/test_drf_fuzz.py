@@ -41,7 +41,7 @@ pytestmark = [
 
 # Generated requests per operation: enough for each operation's error paths, bounded so that one
 # combination's run stays well under two minutes.
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 50
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
 from ..factories import CollectionFactory, ItemFactory, TagFactory
 from .conftest import assert_error
@@ -102,6 +103,13 @@ def test_retrieve(jwt_api):
 @pytest.mark.parametrize("path", [f"{ITEMS}999999/", f"{ITEMS}abc/", "/api/v1/nothing/here/"])
 def test_unknown_objects_and_paths_are_json_404s(jwt_api, path):
     assert_error(jwt_api.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
+def test_writes_to_unknown_paths_are_json_404s_not_csrf_pages(user, method):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)  # a session cookie: Django's CSRF check would apply
+    assert_error(client.generic(method, f"{ITEMS}a.b/"), 404, "not_found")
 
 
 def test_anonymous_requests_get_401_with_a_bearer_challenge(api):
