@@ -120,6 +120,10 @@ def test_home_page_and_admin_login_in_chromium(served, projects, combination):
 # --- The REST API's docs pages (DRF layer) under the production CSP -------------------------
 
 DRF_ONLY = pytest.mark.parametrize("combination", combination_params([Combination(drf=True)]))
+# The one thing the docs pages try to load from elsewhere: Redoc's "API docs by Redocly" footer
+# logo, hard-coded in its bundle with no option to turn it off. The policy blocks it (the page
+# hides a logo that fails to load) rather than let the page reach a third party.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 # Records every violation the page's document sees, before any of its scripts runs.
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -188,9 +192,11 @@ def test_api_docs_render_under_the_production_csp_in_chromium(served_api, combin
                 pages[path] = page.locator("body").inner_text().count("/api/v1/")
             print(
                 f"[{combination.id}] Chromium {browser.version}: Swagger UI and Redoc rendered "
-                f"the operations (API paths shown: {pages}); CSP violations: {len(violations)}"
+                f"the operations (API paths shown: {pages}); CSP violations: {len(violations)} "
+                f"(of which Redoc's blocked logo: {sum(REDOC_LOGO in v for v in violations)})"
             )
         finally:
             browser.close()
 
-    assert not violations, violations
+    unexpected = [violation for violation in violations if REDOC_LOGO not in violation]
+    assert not unexpected, violations
