@@ -25,11 +25,18 @@ def test_layer_files_are_in_place(projects, combination):
         "config/settings/components/drf.py",
         "config/layer_urls/drf.py",
         f"{project.slug}/core/api/exceptions.py",
+        f"{project.slug}/core/api/docs.py",
+        f"{project.slug}/templates/api/redoc.html",
         f"{project.slug}/items/api/views.py",
         f"{project.slug}/users/api/views.py",
         "tests/api/test_schema.py",
     ):
         assert (project.path / relative).is_file(), relative
     pyproject = (project.path / "pyproject.toml").read_text()
-    for requirement in ("djangorestframework", "drf-spectacular", "django-filter"):
+    for requirement in (
+        "djangorestframework",
+        "drf-spectacular",
+        "drf-spectacular-sidecar",
+        "django-filter",
+    ):
         assert f'"{requirement}' in pyproject, requirement

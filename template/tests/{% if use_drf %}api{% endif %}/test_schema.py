@@ -45,6 +45,12 @@ def test_every_operation_has_a_summary_and_its_errors(schema):
             assert {"400", "415"} <= set(responses), name
 
 
+def test_the_token_endpoint_documents_its_lockout(schema):
+    response = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]["429"]
+    assert "`locked_out`" in response["description"]
+    assert response["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
+
+
 def test_schema_covers_every_endpoint(schema):
     assert {
         "/api/v1/items/",

@@ -20,6 +20,17 @@ from rest_framework.views import exception_handler as drf_exception_handler
 CODES = {"parse_error": "malformed_json"}
 
 
+class LockedOut(exceptions.Throttled):
+    """Too many failed sign-ins for one username from one address (django-axes' lockout).
+
+    A 429 like a throttle, with `retry_after` and a Retry-After header: the cool-off period, which
+    every further attempt during the lockout starts again.
+    """
+
+    default_detail = "Too many failed sign-ins: this account is locked for this address."
+    default_code = "locked_out"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
@@ -52,7 +63,7 @@ def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
     detail: Any = exc.detail
     if isinstance(exc, exceptions.ValidationError):
         fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
-        return {"code": "invalid", "message": "The data is not valid.", "fields": fields}
+        return {"code": "invalid", "message": "The data is not valid.", "fields": _flat(fields)}
     code = str(detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code)
     if isinstance(detail, dict):
         # simplejwt's token errors: {"detail": ..., "code": ..., "messages": [...]}
@@ -63,3 +74,22 @@ def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
     if wait is not None:
         body["retry_after"] = math.ceil(wait)
     return body
+
+
+def _flat(errors: Any, path: str = "") -> dict[str, list[str]]:
+    """Messages by field, nested ones under a dotted path: `{"tags.3": [...]}`, not `{3: [...]}`.
+
+    A list field's or a nested serializer's errors are nested mappings (or lists of them); every
+    value of `fields` is a list of messages, as the schema says.
+    """
+    if isinstance(errors, dict):
+        items = [(str(key), value) for key, value in errors.items()]
+    elif isinstance(errors, list) and any(isinstance(value, dict | list) for value in errors):
+        items = [(str(index), value) for index, value in enumerate(errors)]
+    else:
+        messages = errors if isinstance(errors, list) else [errors]
+        return {path: [str(message) for message in messages]} if messages else {}
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        flat.update(_flat(value, f"{path}.{key}" if path else key))
+    return flat

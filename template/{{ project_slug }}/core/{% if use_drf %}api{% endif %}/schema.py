@@ -20,7 +20,10 @@ class ErrorDetailSerializer(serializers.Serializer[Any]):
     fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="For invalid data: the messages of each field (`non_field_errors` for others).",
+        help_text=(
+            "For invalid data: the messages of each field (`non_field_errors` for others); "
+            "nested fields by their dotted path, such as `tags.0`."
+        ),
     )
     retry_after = serializers.IntegerField(
         required=False, help_text="When throttled: seconds to wait before trying again."
