@@ -99,6 +99,13 @@ ALL_COMBINATIONS = [
 ]
 
 
+def matrix_combination(**layers: bool) -> Combination:
+    """The matrix's combination with these layers on (the rest off), on the Django line the
+    matrix gives it, so a test of it shares that combination's project and environment."""
+    wanted = {layer: layers.get(layer, False) for layer in LAYERS}
+    return next(c for c in ALL_COMBINATIONS if c.layers == wanted)
+
+
 def combination_params(combinations: list[Combination] = ALL_COMBINATIONS) -> list[Any]:
     """pytest params named by combination, each pinned to one xdist worker (its group)."""
     return [pytest.param(c, id=c.id, marks=pytest.mark.xdist_group(c.id)) for c in combinations]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from tests.harness import Combination, combination_params
+from tests.harness import Combination, combination_params, matrix_combination
 from tests.services import Server, gunicorn, need_binary
 
 pytestmark = [pytest.mark.slow]
@@ -119,7 +119,9 @@ def test_home_page_and_admin_login_in_chromium(served, projects, combination):
 
 # --- The REST API's docs pages (DRF layer) under the production CSP -------------------------
 
-DRF_ONLY = pytest.mark.parametrize("combination", combination_params([Combination(drf=True)]))
+DRF_ONLY = pytest.mark.parametrize(
+    "combination", combination_params([matrix_combination(drf=True)])
+)
 # The one thing the docs pages try to load from elsewhere: Redoc's "API docs by Redocly" footer
 # logo, hard-coded in its bundle with no option to turn it off. The policy blocks it (the page
 # hides a logo that fails to load) rather than let the page reach a third party.

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from tests.harness import Combination, Project, clean_env, combination_params
+from tests.harness import Project, clean_env, combination_params, matrix_combination
 from tests.services import (
     LOOPBACK,
     free_port,
@@ -39,7 +39,7 @@ from tests.services import (
 )
 from tests.test_browser import ADMIN_USER, CHROMIUM, CHROMIUM_ARGS
 
-CHANNELS = Combination(channels=True)  # nodrf-nocelery-channels-nographql-nodocker
+CHANNELS = matrix_combination(channels=True)  # the Channels-only project
 
 pytestmark = [
     pytest.mark.slow,

@@ -30,10 +30,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.harness import Combination, combination_params, require_service
+from tests.harness import combination_params, matrix_combination, require_service
 from tests.services import LOOPBACK, Server, gunicorn
 
-COMBINATIONS = [Combination(drf=True), Combination(True, True, True, True, True)]
+COMBINATIONS = [
+    matrix_combination(drf=True),
+    matrix_combination(drf=True, celery=True, channels=True, graphql=True, docker=True),
+]
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.parametrize("combination", combination_params(COMBINATIONS)),

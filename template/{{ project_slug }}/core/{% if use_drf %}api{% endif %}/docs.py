@@ -9,27 +9,26 @@ Content-Security-Policy, each view adds to its own responses only:
   elements of Swagger UI's SVG icons and the ones Redoc injects as it renders;
 - Redoc: Web Workers made from blob: URLs (`worker-src blob:`), for its search index.
 
-Scripts stay 'self' only. Everything about the policy of these pages is in this module.
+Scripts stay 'self' only. The decorator that widens the policy is in core/api/csp.py
+(django-csp on Django 5.2, Django's own CSP on 6).
 """
 
-from typing import Any
-
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-# What each page adds to the production policy (config/settings/production.py).
-SWAGGER_CSP: dict[str, Any] = {"style-src": [UNSAFE_INLINE]}
-REDOC_CSP: dict[str, Any] = {"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]}
+from .csp import csp_extend
+
+# What each page adds to the production policy (config/settings/csp.py).
+SWAGGER_CSP = {"style-src": ["'unsafe-inline'"]}
+REDOC_CSP = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
 
 
-@method_decorator(csp_update(SWAGGER_CSP), name="dispatch")
+@method_decorator(csp_extend(SWAGGER_CSP), name="dispatch")
 class SwaggerView(SpectacularSwaggerSplitView):
     """Swagger UI at /api/docs/; its start-up script at /api/docs/?script."""
 
 
-@method_decorator(csp_update(REDOC_CSP), name="dispatch")
+@method_decorator(csp_extend(REDOC_CSP), name="dispatch")
 class RedocView(SpectacularRedocView):
     """Redoc at /api/redoc/, without the web fonts drf-spectacular's page loads from Google."""
 
