@@ -32,12 +32,11 @@ from tests.services import (
     free_port,
     gunicorn,
     http_get,
-    need_binary,
     private_redis,
     stop_process,
     wait_until,
 )
-from tests.test_browser import ADMIN_USER, CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import ADMIN_USER, chromium, create_admin, production_env
 
 CHANNELS = matrix_combination(channels=True)  # the Channels-only project
 
@@ -142,31 +141,10 @@ def served_live(projects, combination) -> Iterator[Site]:
     project = projects(combination)
     project.build()
     workdir = Path(tempfile.mkdtemp(prefix="django-pro-browser-live-"))
-    password = secrets.token_urlsafe(16)
     with private_redis() as redis:
-        env = {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": LOOPBACK,
-            # Plain HTTP on loopback: no TLS in front to redirect to.
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-            # The channel layer both servers share (and the cache).
-            "REDIS_URL": redis.url,
-            "WEB_CONCURRENCY": "1",
-        }
-        project.manage("collectstatic", "--noinput", settings="production", env=env)
-        project.manage("migrate", "--noinput", settings="production", env=env)
-        project.manage(
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            ADMIN_USER,
-            "--email",
-            "admin@example.com",
-            settings="production",
-            env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
-        )
+        # The channel layer both servers share (and the cache).
+        env = production_env(project, workdir, DJANGO_ALLOWED_HOSTS=LOOPBACK, REDIS_URL=redis.url)
+        password = create_admin(project, env)
         create_collection = (
             f"from {project.slug}.items import services; "
             f"from {project.slug}.users.models import User; "
@@ -184,59 +162,40 @@ def served_live(projects, combination) -> Iterator[Site]:
 
 
 def test_a_notification_appears_live_on_the_open_page_in_chromium(served_live, combination):
-    need_binary("chromium", CHROMIUM)
     site = served_live
-    csp_violations: list[str] = []
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+    with chromium() as (browser, page, csp_violations):
+        page.goto(site.base_url + "/admin/login/?next=/notifications/")
+        page.fill("#id_username", ADMIN_USER)
+        page.fill("#id_password", site.password)
+        page.click("input[type=submit]")
+        page.wait_for_url(site.base_url + "/notifications/")
+        status = page.locator("#notifications-status")
+        sync_api.expect(status).to_have_text("Live")  # the WebSocket is open
+        # A mark on this very document: it is gone if anything reloads the page.
+        page.evaluate("window.notificationsTestMark = true")
+
+        name = f"Live item {secrets.token_hex(4)}"
+        cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+        written = time.monotonic()
+        response = page.context.request.post(
+            site.base_url + "/items/",
+            data={"collection": site.collection_id, "name": name, "price": "9.99"},
+            headers={"X-CSRFToken": cookies["csrftoken"]},
         )
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.on(
-                "console",
-                lambda message: (
-                    csp_violations.append(message.text)
-                    if "Content Security Policy" in message.text
-                    else None
-                ),
-            )
+        assert response.status == 201, response.text()
+        entry = page.locator("#notifications-list li", has_text=f'New item "{name}"')
+        entry.wait_for()
+        elapsed = time.monotonic() - written
 
-            page.goto(site.base_url + "/admin/login/?next=/notifications/")
-            page.fill("#id_username", ADMIN_USER)
-            page.fill("#id_password", site.password)
-            page.click("input[type=submit]")
-            page.wait_for_url(site.base_url + "/notifications/")
-            status = page.locator("#notifications-status")
-            sync_api.expect(status).to_have_text("Live")  # the WebSocket is open
-            # A mark on this very document: it is gone if anything reloads the page.
-            page.evaluate("window.notificationsTestMark = true")
-
-            name = f"Live item {secrets.token_hex(4)}"
-            cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
-            written = time.monotonic()
-            response = page.context.request.post(
-                site.base_url + "/items/",
-                data={"collection": site.collection_id, "name": name, "price": "9.99"},
-                headers={"X-CSRFToken": cookies["csrftoken"]},
-            )
-            assert response.status == 201, response.text()
-            entry = page.locator("#notifications-list li", has_text=f'New item "{name}"')
-            entry.wait_for()
-            elapsed = time.monotonic() - written
-
-            assert entry.count() == 1
-            assert "Watched" in entry.inner_text()
-            assert page.evaluate("window.notificationsTestMark") is True
-            assert status.inner_text() == "Live"
-            print(
-                f"[{combination.id}] Chromium {browser.version}: signed in, WebSocket live, "
-                f"item created over HTTP and shown on the open page {elapsed * 1000:.0f} ms "
-                f"after the request was sent; CSP violations: {len(csp_violations)}"
-            )
-        finally:
-            browser.close()
+        assert entry.count() == 1
+        assert "Watched" in entry.inner_text()
+        assert page.evaluate("window.notificationsTestMark") is True
+        assert status.inner_text() == "Live"
+        print(
+            f"[{combination.id}] Chromium {browser.version}: signed in, WebSocket live, "
+            f"item created over HTTP and shown on the open page {elapsed * 1000:.0f} ms "
+            f"after the request was sent; CSP violations: {len(csp_violations)}"
+        )
 
     assert not csp_violations, csp_violations
