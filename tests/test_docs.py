@@ -218,11 +218,11 @@ def test_the_hook_lists_a_layers_files_dependencies_and_variables(tmp_path):
         hook.render_marker("layer:files", "use_c", tmp_path)
 
 
-def test_the_settings_lists_that_append_are_the_ones_layering_appends():
-    """docs/architecture.md names every list that merging appends to (layering.EXTENDED)."""
-    layering = (TEMPLATE_ROOT / "template" / "config" / "settings" / "layering.py").read_text()
-    extended = re.search(r"^EXTENDED = \(([^)]*)\)", layering, flags=re.MULTILINE)
-    assert extended, "layering.py has no EXTENDED tuple"
+def test_the_settings_lists_custom_py_adds_to_are_the_ones_its_check_guards():
+    """docs/architecture.md names every list custom_check.py guards (EXTENDED_LISTS)."""
+    check = (TEMPLATE_ROOT / "template" / "config" / "settings" / "custom_check.py").read_text()
+    guarded = re.search(r"^EXTENDED_LISTS = \(([^)]*)\)", check, flags=re.MULTILINE)
+    assert guarded, "custom_check.py has no EXTENDED_LISTS tuple"
     text = (DOCS / "architecture.md").read_text()
-    for name in re.findall(r'"([A-Z_]+)"', extended.group(1)):
-        assert f"`{name}`" in text, f"architecture.md does not say {name} is appended to"
+    for name in re.findall(r'"([A-Z_]+)"', guarded.group(1)):
+        assert f"`{name}`" in text, f"architecture.md does not name {name}"

@@ -1,8 +1,10 @@
 """Development settings: DEBUG on, readable logs, e-mail printed to the console."""
 
+from split_settings.tools import include, optional
+
+from config.layers import LAYERS
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
-from config.settings.layering import apply_layer_settings
 from config.settings.mail import mail_settings
 
 DEBUG = True
@@ -18,4 +20,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]  # noqa: F405
 MIDDLEWARE = [MIDDLEWARE[0], "debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 INTERNAL_IPS = ["127.0.0.1", "::1"]
 
-apply_layer_settings(globals(), "local")
+# The chosen layers' refinements of this environment (components/<layer>_local.py, where
+# a layer has one), run here as the layers' own settings run in base.py.
+include(*[optional(f"components/{layer}_local.py") for layer in LAYERS])

@@ -4,11 +4,13 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set; without them the process
 start with an error that names the missing variable. `manage.py check --deploy` is clean here.
 """
 
+from split_settings.tools import include, optional
+
+from config.layers import LAYERS
 from config.settings.base import *  # noqa: F403
 from config.settings.base import LOGGING, MIDDLEWARE, env
 from config.settings.csp import *  # noqa: F403
 from config.settings.csp import with_csp_middleware
-from config.settings.layering import apply_layer_settings
 from config.settings.mail import mail_settings
 
 DEBUG = False
@@ -53,4 +55,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOG_FORMAT = "json"
 LOGGING["handlers"]["console"]["formatter"] = "json"
 
-apply_layer_settings(globals(), "production")
+# The chosen layers' refinements of this environment (components/<layer>_production.py, where
+# a layer has one), run here as the layers' own settings run in base.py.
+include(*[optional(f"components/{layer}_production.py") for layer in LAYERS])

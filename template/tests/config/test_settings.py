@@ -1,5 +1,6 @@
 """Production settings refuse to start without their required variables, and pass check --deploy."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -57,3 +58,20 @@ def test_profiling_is_absent_from_production_settings_and_dependencies():
     assert result.stdout.strip().splitlines()[-1].split() == ["False", "False"]
     dependencies = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
     assert not any("debug-toolbar" in spec for spec in dependencies["dependencies"])
+
+
+def test_production_logs_one_json_object_per_line():
+    script = (
+        "import logging; "
+        "logging.getLogger('probe').warning('disk %s%% full', 97, extra={'volume': '/var'})"
+    )
+    result = manage("shell", "-c", script, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if '"probe"' in line)
+    record = json.loads(line)
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "probe"
+    assert record["message"] == "disk 97% full"
+    assert record["request_id"] == "-"  # outside a request
+    assert record["volume"] == "/var"
+    assert "time" in record

@@ -4,8 +4,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from config.settings.layering import apply_layer_settings
-
 
 @pytest.mark.django_db
 def test_page_opens_the_socket_for_a_signed_in_user(auth_client: Client):
@@ -34,11 +32,9 @@ def test_asgi_application_is_the_channels_router():
 
 def test_runserver_is_daphnes_in_development():
     # Django takes a command from the first app that has it: daphne must precede staticfiles.
-    namespace = {
-        "INSTALLED_APPS": ["django.contrib.staticfiles"],
-        "MIDDLEWARE": [],
-        "HEALTH_CHECKS": [],
-    }
-    apply_layer_settings(namespace, "local")
-    assert namespace["INSTALLED_APPS"][0] == "daphne"
-    assert "LEADING_APPS" not in namespace
+    from config.settings import local
+
+    assert local.INSTALLED_APPS[0] == "daphne"
+    assert local.INSTALLED_APPS.index("daphne") < local.INSTALLED_APPS.index(
+        "django.contrib.staticfiles"
+    )

@@ -1,4 +1,8 @@
-"""Cache backends that count hits and misses: Django's own, plus one counter per lookup."""
+"""Cache backends that count hits and misses: Django's own, plus one counter per lookup.
+
+(django-prometheus' backend for Django's Redis cache imports django-redis, which this project
+does not use, and counts under other metric names.)
+"""
 
 from typing import Any
 

@@ -3,6 +3,10 @@
 Liveness touches nothing, so a process that can answer HTTP is alive. Readiness runs every check
 in settings.HEALTH_CHECKS (the database and the cache, plus what the layers add) and answers 503
 with the name of each failing check, so a load balancer stops sending traffic until they recover.
+
+Ours rather than django-health-check's views: those answer 500 with each check's error text, keyed
+by the check's repr; this contract (503, check names, details in the log only) is what probes and
+dashboards read.
 """
 
 import logging

@@ -1,4 +1,9 @@
-"""Request ids: every request gets one, every log line of the request carries it."""
+"""Request ids: every request gets one, every log line of the request carries it.
+
+Ours rather than a library's: django-guid keeps an incoming id only when it parses as a UUID
+(ids from load balancers and other services often do not) or, with that check off, keeps any
+text at all; asgi-correlation-id is ASGI middleware, which gunicorn's WSGI workers never run.
+"""
 
 import re
 import uuid
