@@ -18,6 +18,8 @@ pytestmark = pytest.mark.parametrize(
 def test_the_app_is_where_celery_dash_a_config_finds_it(projects, combination):
     root = projects(combination).path
     assert 'app = Celery("' in (root / "config" / "celery.py").read_text()
+    # Loaded with the settings, so `shared_task`s bind to it without importing config.
+    assert "from .celery import app" in (root / "config" / "__init__.py").read_text()
     readme = (root / "README.md").read_text()
     assert "celery -A config worker" in readme
     assert "celery -A config beat" in readme

@@ -40,3 +40,20 @@ def test_layer_files_are_in_place(projects, combination):
         "django-filter",
     ):
         assert f'"{requirement}' in pyproject, requirement
+
+
+def test_the_rest_api_is_the_one_http_api(projects, combination):
+    """With DRF, the hand-rolled JSON API is not generated; the async example view stays."""
+    project = projects(combination)
+    package = project.path / project.slug
+    for relative in (
+        "items/views.py",
+        "items/forms.py",
+        "items/job_views.py",
+        "core/json_views.py",
+        "core/task_views.py",
+    ):
+        assert not (package / relative).exists(), relative
+    assert not (project.path / "config" / "layer_urls" / "celery.py").exists()
+    assert (package / "items" / "async_views.py").is_file()
+    assert "async_views.item_price" in (package / "items" / "urls.py").read_text()

@@ -6,7 +6,8 @@ SUMMARY_TIMEOUT = 60 * 15
 
 
 def collection_summary_key(collection_id: int) -> str:
-    return f"items:collection-summary:v1:{collection_id}"
+    # The version moves with the cached value's type, so no release reads another's entries.
+    return f"items:collection-summary:v2:{collection_id}"
 
 
 def invalidate_collection(collection_id: int) -> None:

@@ -1,7 +1,9 @@
 """Exchange rates from an upstream HTTP service: the example of I/O-bound work in an async view.
 
-Failures are turned into two exceptions the view maps to clean answers: the upstream took too long
-(RatesTimeout, 504) or answered with something unusable (RatesUnavailable, 502).
+Every failure is a RatesError that carries its answer (core/errors.py): the upstream took too long
+(RatesTimeout, 504), answered with something unusable (RatesUnavailable, 502), or has no rate for
+the currency asked (UnknownCurrency, 400). What went wrong upstream goes to the log, not to the
+client.
 """
 
 import functools
@@ -13,19 +15,36 @@ import certifi
 import httpx
 from django.conf import settings
 
+from ..core.errors import ApplicationError
+
 logger = logging.getLogger(__name__)
 
 
-class RatesUnavailable(Exception):
+class RatesError(ApplicationError):
+    """No exchange rate could be had."""
+
+
+class RatesUnavailable(RatesError):
     """The upstream failed or answered with something we cannot use."""
+
+    status = 502
+    code = "upstream_error"
+    message = "The exchange-rate service failed."
 
 
 class RatesTimeout(RatesUnavailable):
     """The upstream did not answer within settings.EXCHANGE_RATES_TIMEOUT."""
 
+    status = 504
+    code = "upstream_timeout"
+    message = "The exchange-rate service did not answer."
 
-class UnknownCurrency(Exception):
+
+class UnknownCurrency(RatesError):
     """The upstream has no rate for the requested currency."""
+
+    code = "unknown_currency"
+    message = "No exchange rate for this currency."
 
 
 @functools.cache
@@ -56,15 +75,15 @@ async def exchange_rate(*, base: str, target: str) -> Decimal:
         logger.warning("exchange rates upstream failed: %s", error)
         raise RatesUnavailable from error
     if response.status_code == httpx.codes.NOT_FOUND or response.status_code == 422:
-        raise UnknownCurrency(target)
+        raise UnknownCurrency(f"No exchange rate for {target}.")
     if response.is_error:
         logger.warning("exchange rates upstream answered %s", response.status_code)
-        raise RatesUnavailable(f"upstream answered {response.status_code}")
+        raise RatesUnavailable
     try:
         rate = response.json()["rates"][target]
         return Decimal(str(rate))
     except KeyError as error:
-        raise UnknownCurrency(target) from error
+        raise UnknownCurrency(f"No exchange rate for {target}.") from error
     except (ValueError, TypeError, InvalidOperation) as error:
         logger.warning("exchange rates upstream sent an unreadable body")
-        raise RatesUnavailable("unreadable upstream answer") from error
+        raise RatesUnavailable from error

@@ -1,13 +1,14 @@
 """Reads of the example app. Every read of a relation is loaded up front: no N+1 queries."""
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
 
 from .cache import SUMMARY_TIMEOUT, collection_summary_key
 from .models import Collection, Item
+from .representations import CollectionName, CollectionSummary
 
 
 def item_list(*, collection_id: int | None = None, tag: str | None = None) -> QuerySet[Item]:
@@ -30,7 +31,7 @@ async def item_aget(*, item_id: int) -> Item:
     return await item_list().aget(pk=item_id)
 
 
-def item_last_modified(*, item_id: int) -> Any:
+def item_last_modified(*, item_id: int) -> datetime | None:
     """The item's updated_at (None when it does not exist): one cheap query for conditional GET."""
     return Item.objects.filter(pk=item_id).values_list("updated_at", flat=True).first()
 
@@ -39,17 +40,17 @@ def collection_get(*, collection_id: int) -> Collection:
     return Collection.objects.select_related("owner").get(pk=collection_id)
 
 
-def collection_summary(*, collection_id: int) -> dict[str, Any]:
+def collection_summary(*, collection_id: int) -> CollectionSummary:
     """Item count, total value and tag counts of a collection, cached until an item changes."""
     key = collection_summary_key(collection_id)
-    summary: dict[str, Any] | None = cache.get(key)
+    summary: CollectionSummary | None = cache.get(key)
     if summary is None:
         summary = _collection_summary(collection_id)
         cache.set(key, summary, timeout=SUMMARY_TIMEOUT)
     return summary
 
 
-def _collection_summary(collection_id: int) -> dict[str, Any]:
+def _collection_summary(collection_id: int) -> CollectionSummary:
     collection = collection_get(collection_id=collection_id)
     items = Item.objects.filter(collection_id=collection_id)
     totals = items.aggregate(count=Count("id"), value=Sum("price"))
@@ -59,9 +60,9 @@ def _collection_summary(collection_id: int) -> dict[str, Any]:
         .annotate(count=Count("id"))
         .order_by("-count", "tags__name")
     )
-    return {
-        "collection": {"id": collection.pk, "name": collection.name},
-        "items": totals["count"],
-        "total_value": str((totals["value"] or Decimal(0)).quantize(Decimal("0.01"))),
-        "tags": {row["tags__name"]: row["count"] for row in tags},
-    }
+    return CollectionSummary(
+        collection=CollectionName(id=collection.pk, name=collection.name),
+        items=totals["count"],
+        total_value=(totals["value"] or Decimal(0)).quantize(Decimal("0.01")),
+        tags={row["tags__name"]: row["count"] for row in tags},
+    )

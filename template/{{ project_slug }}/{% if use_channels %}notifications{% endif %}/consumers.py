@@ -1,18 +1,23 @@
 """The WebSocket at /ws/notifications/: a signed-in user's notifications, live.
 
-Server to client: each event as a JSON object with a "type" ("item.created", ...) and
-"sent_at". Client to server: only {"type": "ping"}, answered by {"type": "pong"}. Anything else
-gets an error frame shaped like the HTTP errors, {"type": "error", "error": {"code", "message"}},
-and the connection stays open: a bad message is neither a crash nor silently dropped.
+Server to client: each event of items/events.py in its wire form, such as
+`{"type": "item.created", "item": {...}, "sent_at": ...}`. Client to server: only
+{"type": "ping"}, answered by {"type": "pong"}. Anything else gets an error frame shaped like the
+HTTP errors, {"type": "error", "error": {"code", "message"}} (core/errors.py), and the connection
+stays open: a bad message is neither a crash nor silently dropped.
 """
 
 import json
+import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .events import user_group
+from ..core.errors import ApplicationError, error_answer
+from ..items.events import UnknownEvent, from_wire, user_stream
 from .metrics import OPEN_CONNECTIONS
+
+logger = logging.getLogger(__name__)
 
 ROUTE = "notifications"
 
@@ -29,7 +34,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             # Closing before accepting refuses the handshake: the client sees HTTP 403.
             await self.close()
             return
-        self.group = user_group(user.pk)
+        self.group = user_stream(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         OPEN_CONNECTIONS.labels(ROUTE).inc()
@@ -43,32 +48,48 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        try:
+            await self.receive_json(self.parse(text_data))
+        except Exception as error:
+            answer = error_answer(error)
+            if answer is None:
+                raise
+            await self.send_json({"type": "error", "error": answer.body()})
+
+    def parse(self, text_data: str | None) -> Any:
         # Parsed here rather than by the parent class, which would crash on invalid JSON.
         if text_data is None:
-            await self.send_error("unsupported_frame", "Send text frames holding JSON.")
-        elif len(text_data) > MAX_MESSAGE_CHARS:
-            await self.send_error(
-                "too_large", f"A message may hold at most {MAX_MESSAGE_CHARS} characters."
+            raise ApplicationError("Send text frames holding JSON.", code="unsupported_frame")
+        if len(text_data) > MAX_MESSAGE_CHARS:
+            raise ApplicationError(
+                f"A message may hold at most {MAX_MESSAGE_CHARS} characters.", code="too_large"
             )
-        else:
-            try:
-                content = json.loads(text_data)
-            except json.JSONDecodeError as error:
-                await self.send_error("malformed_json", f"The message is not valid JSON: {error}")
-            else:
-                await self.receive_json(content)
+        try:
+            return json.loads(text_data)
+        except json.JSONDecodeError as error:
+            raise ApplicationError(
+                f"The message is not valid JSON: {error}", code="malformed_json"
+            ) from error
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
-            await self.send_error("malformed_json", "The message must be a JSON object.")
-        elif content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
-        else:
-            await self.send_error("unknown_type", 'The only message a client sends is "ping".')
+            raise ApplicationError("The message must be a JSON object.", code="malformed_json")
+        if content.get("type") != "ping":
+            raise ApplicationError(
+                'The only message a client sends is "ping".', code="unknown_type"
+            )
+        await self.send_json({"type": "pong"})
 
     async def notification_send(self, message: dict[str, Any]) -> None:
-        """A group message from events.publish: pass its event on to the client."""
-        await self.send_json(message["event"])
+        """A message on the user's stream (publish.py): pass its event on to the client.
 
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "error": {"code": code, "message": message}})
+        An event this version cannot read (a newer release published it during a deploy) is
+        logged and skipped: the client never sees half an event.
+        """
+        event = message.get("event")
+        try:
+            from_wire(event)
+        except UnknownEvent as error:
+            logger.warning("skipped an event: %s", error)
+            return
+        await self.send_json(event)

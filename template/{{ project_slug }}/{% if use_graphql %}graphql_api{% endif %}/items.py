@@ -54,9 +54,9 @@ class CollectionType:
         """Item count, total value and tag counts, served from the cache until an item changes."""
         summary = selectors.collection_summary(collection_id=root.pk)
         return CollectionSummary(
-            items=summary["items"],
-            total_value=Decimal(summary["total_value"]),
-            tags=[TagCount(name=name, items=count) for name, count in summary["tags"].items()],
+            items=summary.items,
+            total_value=summary.total_value,
+            tags=[TagCount(name=name, items=count) for name, count in summary.tags.items()],
         )
 
 

@@ -1,20 +1,24 @@
-"""The API's errors in the project's one error body (see core/http.py).
+"""The API's errors in the project's one error body.
 
 Every 4xx answer reads `{"error": {"code": ..., "message": ..., "fields": {...}}}`: `fields` for
 invalid data, `retry_after` (seconds) for throttling. The domain errors raised by services and
-selectors (Django's ValidationError, PermissionDenied, DoesNotExist) are mapped here as well, so
-views only handle the happy path.
+selectors (Django's ValidationError, PermissionDenied, DoesNotExist, an ApplicationError) are
+answered as core/errors.py says, like everywhere else in the project; REST framework's own errors
+(bad credentials, throttling, a body it cannot parse...) are shaped here. Views only handle the
+happy path.
 """
 
 import math
 from typing import Any
 
-from django.core import exceptions as django_exceptions
-from django.http import Http404
+from django.core.exceptions import NON_FIELD_ERRORS
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from ..errors import error_answer
 
 # DRF's codes, renamed where the rest of the project already has a word for the same error.
 CODES = {"parse_error": "malformed_json"}
@@ -32,31 +36,22 @@ class LockedOut(exceptions.Throttled):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    exc = _as_api_exception(exc)
+    answer = error_answer(exc)
+    if answer is not None:
+        body = answer.body()
+        if answer.fields is not None:
+            # REST framework's name for errors of no particular field, as in its own errors.
+            body["fields"] = {
+                api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+                for name, messages in answer.fields.items()
+            }
+        set_rollback()
+        return Response({"error": body}, status=answer.status)
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django answers 500 and logs it
     response.data = {"error": _error_body(exc)}
     return response
-
-
-def _as_api_exception(exc: Exception) -> Exception:
-    """Domain errors from services and selectors, as the API exceptions they stand for."""
-    if isinstance(exc, django_exceptions.ValidationError):
-        return exceptions.ValidationError(_fields_of(exc))
-    if isinstance(exc, django_exceptions.PermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, django_exceptions.ObjectDoesNotExist | Http404):
-        return exceptions.NotFound()
-    return exc
-
-
-def _fields_of(error: django_exceptions.ValidationError) -> dict[str, list[str]]:
-    messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    non_field = messages.pop(django_exceptions.NON_FIELD_ERRORS, None)
-    if non_field:
-        messages[api_settings.NON_FIELD_ERRORS_KEY] = non_field
-    return messages
 
 
 def _error_body(exc: exceptions.APIException) -> dict[str, Any]:

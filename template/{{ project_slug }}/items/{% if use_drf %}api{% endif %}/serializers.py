@@ -1,39 +1,30 @@
-"""Input serializers validate the shape of a request; output serializers shape the answers.
+"""Input serializers validate the shape of a request; output serializers render the answers.
 
-Neither saves anything: the views hand validated data to the services, which own the rules.
+Neither saves anything: the views hand validated data to the services, which own the rules. The
+output serializers restate no field: each renders a representation of items/representations.py,
+the one definition every front end shares, and the OpenAPI schema is generated from it.
 """
 
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
-from ..models import Item
-
-
-class CollectionNameSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+from ..models import Collection, Item
+from ..representations import CollectionData, CollectionSummary, ItemData
 
 
-class CollectionRefSerializer(CollectionNameSerializer):
-    owner = serializers.CharField(source="owner.username")
+class ItemOutputSerializer(DataclassSerializer[ItemData]):
+    """An item, with its collection and tags."""
 
+    # Given an item from the selectors (relations loaded), it renders the item's ItemData.
+    class Meta:
+        dataclass = ItemData
+        ref_name = "ItemOutput"  # the schema's name for it, as before the dataclass
+        extra_kwargs = {"price": {"max_digits": 12, "decimal_places": 2}}
 
-class ItemOutputSerializer(serializers.Serializer[Item]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.CharField()
-    collection = CollectionRefSerializer()
-    created_by = serializers.CharField(source="created_by.username")
-    tags = serializers.SerializerMethodField()
-    metadata = serializers.DictField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
-    def get_tags(self, item: Item) -> list[str]:
-        # .all() reads the tags prefetched by selectors.item_list: no query per item.
-        return [tag.name for tag in item.tags.all()]
+    def to_representation(self, instance: Item) -> dict[str, Any]:
+        return dict(super().to_representation(ItemData.of(instance)))
 
 
 class ItemUpdateInputSerializer(serializers.Serializer[Any]):
@@ -60,15 +51,22 @@ class CollectionInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=120)
 
 
-class CollectionOutputSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    owner = serializers.CharField(source="owner.username")
-    created_at = serializers.DateTimeField()
+class CollectionOutputSerializer(DataclassSerializer[CollectionData]):
+    """A collection and its owner."""
+
+    # Given a collection from the selectors (owner loaded), it renders its CollectionData.
+    class Meta:
+        dataclass = CollectionData
+        ref_name = "CollectionOutput"
+
+    def to_representation(self, instance: Collection) -> dict[str, Any]:
+        return dict(super().to_representation(CollectionData.of(instance)))
 
 
-class CollectionSummarySerializer(serializers.Serializer[Any]):
-    collection = CollectionNameSerializer()
-    items = serializers.IntegerField()
-    total_value = serializers.DecimalField(max_digits=14, decimal_places=2)
-    tags = serializers.DictField(child=serializers.IntegerField(), help_text="Items per tag.")
+class CollectionSummarySerializer(DataclassSerializer[CollectionSummary]):
+    class Meta:
+        dataclass = CollectionSummary
+        extra_kwargs = {
+            "total_value": {"max_digits": 14, "decimal_places": 2},
+            "tags": {"help_text": "Items per tag."},
+        }

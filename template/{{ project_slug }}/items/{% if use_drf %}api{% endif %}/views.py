@@ -2,7 +2,8 @@
 
 Reads start from the selectors (relations loaded up front, so a page costs the same number of
 queries whatever its length); writes go through the services, which check ownership and
-validate. Domain errors become the API's error body in core/api/exceptions.py.
+validate. Domain errors become the API's error body in core/api/exceptions.py, as
+core/errors.py says.
 """
 
 from typing import Any, cast
