@@ -23,6 +23,13 @@ COMPONENTS = "config.settings.components"
 LAST_MIDDLEWARE = ("axes.middleware.AxesMiddleware",)
 
 
+def appended(current: list[Any], extra: list[Any]) -> list[Any]:
+    """`current`, then what `extra` adds to it. A module that extended the list in place
+    (`from config.settings.base import INSTALLED_APPS` then `INSTALLED_APPS += [...]`) repeats
+    nothing."""
+    return [*current, *(item for item in extra if item not in current)]
+
+
 def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> None:
     """Apply the upper-case names of `module_name` to `namespace` (EXTENDED lists append)."""
     for key, value in vars(import_module(module_name)).items():
@@ -31,11 +38,11 @@ def merge_settings(namespace: MutableMapping[str, Any], module_name: str) -> Non
         if key == "LEADING_APPS":
             namespace["INSTALLED_APPS"] = [*value, *namespace["INSTALLED_APPS"]]
         elif key == "MIDDLEWARE":
-            merged = [*namespace[key], *value]
+            merged = appended(namespace[key], value)
             last = [path for path in merged if path in LAST_MIDDLEWARE]
             namespace[key] = [path for path in merged if path not in LAST_MIDDLEWARE] + last
         elif key in EXTENDED:
-            namespace[key] = [*namespace[key], *value]
+            namespace[key] = appended(namespace[key], value)
         else:
             namespace[key] = value
 
