@@ -87,7 +87,7 @@ def render_old_version(answers_file: str, destination: Path) -> bool:
                 quiet=True,
                 skip_tasks=True,
             )
-        except Exception as error:
+        except Exception as error:  # whatever it is, every deleted file will be kept
             print(f"django-pro: could not render the previous version ({error})", file=sys.stderr)
             return False
     return True
@@ -114,11 +114,7 @@ def write(path: Path, content: bytes, mode: str) -> None:
 def keep(answers_file: str) -> list[str]:
     """Put back the changed files the update deleted; return one report line for each."""
     tracked = tracked_before_update()
-    deleted = [
-        file
-        for file in tracked
-        if not Path(file.path).is_symlink() and not Path(file.path).exists()
-    ]
+    deleted = [file for file in tracked if not os.path.lexists(file.path)]
     if not deleted:
         return []
     before = {file.path for file in tracked}
