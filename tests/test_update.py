@@ -1,43 +1,42 @@
 """`copier update` keeps a generated project current, and switches layers on and off.
 
-The tests build a git repository of this template with two tagged versions: v0.2.0 is this
-checkout (uncommitted changes included) and v0.1.0 is the same with the changes of v0.2.0 undone
-(the user-owned modules under their old names, which hooks/migrations/v0_2_0.py carries over,
-and one template-owned line that differs). Copier exits 0 even when it leaves conflicts, so the
-tests look for conflict markers, *.rej files and unmerged paths themselves.
+The tests build a git repository of this template (tests/template_repo.py: a clone, history
+included, with this checkout's changes committed) and put two commits on top, untagged as the
+repository is published: OLD, with one template-owned line that differs and two files the
+template later drops (a module and a page of notes), and NEW, which is this checkout again.
+Copier exits 0 even when it leaves conflicts, so the tests look for conflict markers, *.rej files
+and unmerged paths themselves. tests/test_update_history.py updates from real older commits.
 """
 
 from __future__ import annotations
 
-import filecmp
-import re
-import shutil
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from copier import run_copy, run_update
 
 from tests.harness import LAYERS, TEMPLATE_ROOT, Combination, Project
+from tests.template_repo import (
+    KEPT_SUFFIX,
+    clone_this_checkout,
+    commit_all,
+    conflicts,
+    git,
+    kept_files,
+    tree_differences,
+)
 
-OLD, NEW = "v0.1.0", "v0.2.0"
 REFERRER_OLD = 'SECURE_REFERRER_POLICY = "same-origin"'
 REFERRER_NEW = 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"'
 PRODUCTION = Path("config/settings/production.py")
-CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", flags=re.MULTILINE)
-
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch):
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Template Tests")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "tests@example.com")
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout
+# Files OLD renders and NEW does not; the user edits the first and not the second.
+DROPPED_MODULE = "{{ project_slug }}/items/exports.py"
+DROPPED_NOTES = "NOTES.md"
+DROPPED_MODULE_TEXT = '"""CSV exports of items."""\n\nCOLUMNS = ("name", "price")\n'
+MIGRATION = TEMPLATE_ROOT / "hooks" / "migrations" / "keep_user_files.py"
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -47,37 +46,31 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def template_repo(tmp_path_factory) -> Path:
-    """This checkout as a repository with v0.1.0 (the changes of v0.2.0 undone) and v0.2.0."""
-    repo = tmp_path_factory.mktemp("template") / "repo"
-    files = git(TEMPLATE_ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
-    for name in filter(None, files.split("\0")):
-        if (TEMPLATE_ROOT / name).is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE_ROOT / name, repo / name)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "this checkout")
-
-    # v0.1.0: the user-owned modules under their old names, and the old referrer policy.
-    config = repo / "template" / "config"
-    git(repo, "mv", "template/config/settings/custom.py", "template/config/settings/project.py")
-    git(repo, "mv", "template/config/custom_urls.py", "template/config/project_urls.py")
-    replace_in(
-        config / "settings" / "base.py.jinja",
-        '"config.settings.custom"',
-        '"config.settings.project"',
-    )
-    replace_in(config / "urls.py.jinja", '"config.custom_urls"', '"config.project_urls"')
-    replace_in(repo / "copier.yml", "config/settings/custom.py", "config/settings/project.py")
-    replace_in(repo / "copier.yml", "config/custom_urls.py", "config/project_urls.py")
-    replace_in(config / "settings" / "production.py", REFERRER_NEW, REFERRER_OLD)
-    git(repo, "commit", "-qam", "v0.1.0")
-    git(repo, "tag", OLD)
-
+def template_repo(tmp_path_factory) -> tuple[Path, str, str]:
+    """The repository, and the hashes of OLD and NEW."""
+    repo = clone_this_checkout(tmp_path_factory.mktemp("template") / "django-pro")
+    replace_in(repo / "template" / PRODUCTION, REFERRER_NEW, REFERRER_OLD)
+    (repo / "template" / DROPPED_MODULE).write_text(DROPPED_MODULE_TEXT)
+    (repo / "template" / DROPPED_NOTES).write_text("Notes of the team.\n")
+    commit_all(repo, "OLD")
+    old = git(repo, "rev-parse", "HEAD").strip()
     git(repo, "revert", "--no-edit", "HEAD")
-    git(repo, "tag", NEW)
-    return repo
+    return repo, old, git(repo, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(template_repo) -> Path:
+    return template_repo[0]
+
+
+@pytest.fixture
+def old(template_repo) -> str:
+    return template_repo[1]
+
+
+@pytest.fixture
+def new(template_repo) -> str:
+    return template_repo[2]
 
 
 def generate(template: Path, destination: Path, ref: str, **answers) -> Path:
@@ -91,18 +84,17 @@ def generate(template: Path, destination: Path, ref: str, **answers) -> Path:
         quiet=True,
     )
     git(destination, "init", "-q", "-b", "main")
-    git(destination, "add", "-A")
-    git(destination, "commit", "-qm", "generated")
+    commit_all(destination, "generated")
     return destination
 
 
-def fresh_generation(template: Path, destination: Path, **answers) -> Path:
+def fresh_generation(template: Path, destination: Path, ref: str, **answers) -> Path:
     """The newest version generated straight away, to compare an updated project with."""
-    run_copy(str(template), destination, data=answers, defaults=True, unsafe=True, vcs_ref=NEW)
+    run_copy(str(template), destination, data=answers, defaults=True, unsafe=True, vcs_ref=ref)
     return destination
 
 
-def update(project: Path, ref: str = NEW, **answers) -> None:
+def update(project: Path, ref: str, **answers) -> None:
     run_update(
         project,
         data=answers,
@@ -115,26 +107,8 @@ def update(project: Path, ref: str = NEW, **answers) -> None:
     )
 
 
-def conflicts(project: Path) -> list[str]:
-    """Every sign of an unresolved merge: markers, .rej files, unmerged index entries."""
-    found = [f"unmerged: {line}" for line in git(project, "ls-files", "-u").splitlines()]
-    for path in project.rglob("*"):
-        if ".git" in path.parts or not path.is_file():
-            continue
-        if path.suffix == ".rej":
-            found.append(f"rejected hunk: {path.relative_to(project)}")
-        elif CONFLICT_MARKER.search(path.read_text(errors="ignore")):
-            found.append(f"conflict markers: {path.relative_to(project)}")
-    return found
-
-
-def commit_all(project: Path, message: str) -> None:
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", message)
-
-
-def test_update_keeps_user_edits_and_brings_template_changes(template_repo, tmp_path):
-    project = generate(template_repo, tmp_path / "svc", OLD, project_name="Shop")
+def test_update_keeps_user_edits_and_brings_template_changes(repo, old, new, tmp_path):
+    project = generate(repo, tmp_path / "svc", old, project_name="Shop")
     slug = "shop"
     # The user's edits: a new app, a setting of their own, a changed template setting, a
     # changed test.
@@ -144,7 +118,7 @@ def test_update_keeps_user_edits_and_brings_template_changes(template_repo, tmp_
         "from django.apps import AppConfig\n\n\nclass BillingConfig(AppConfig):\n"
         f'    name = "{slug}.billing"\n'
     )
-    with (project / "config" / "settings" / "project.py").open("a") as settings:
+    with (project / "config" / "settings" / "custom.py").open("a") as settings:
         settings.write(f'\nINSTALLED_APPS = ["{slug}.billing"]\nBILLING_CURRENCY = "EUR"\n')
     replace_in(project / PRODUCTION, "default=60 * 60 * 24 * 365", "default=60 * 60 * 24 * 730")
     replace_in(
@@ -155,20 +129,18 @@ def test_update_keeps_user_edits_and_brings_template_changes(template_repo, tmp_
     )
     commit_all(project, "user edits")
 
-    update(project)
+    update(project, new)
 
     assert conflicts(project) == []
     production = (project / PRODUCTION).read_text()
     assert REFERRER_NEW in production  # the template's change arrived
     assert "default=60 * 60 * 24 * 730" in production  # the user's change stayed
-    custom = (project / "config" / "settings" / "custom.py").read_text()
-    assert 'BILLING_CURRENCY = "EUR"' in custom  # carried over by the v0.2.0 migration
-    assert not (project / "config" / "settings" / "project.py").exists()
-    assert not (project / "config" / "project_urls.py").exists()
-    assert (project / "config" / "custom_urls.py").is_file()
+    assert 'BILLING_CURRENCY = "EUR"' in (project / "config" / "settings" / "custom.py").read_text()
     assert (project / slug / "billing" / "apps.py").is_file()
     assert "text/html" in (project / "tests" / "core" / "test_home.py").read_text()
-    assert f"_commit: {NEW}" in (project / ".copier-answers.yml").read_text()
+    assert not (project / "NOTES.md").exists()  # dropped by the template, never edited
+    commit = git(project, "show", "HEAD:.copier-answers.yml")  # the answers before the update
+    assert old[:7] in commit and new[:7] in (project / ".copier-answers.yml").read_text()
 
     # The updated project works, the user's app included.
     updated = Project(Combination(), project, {"project_slug": slug, "python_version": "3.13"})
@@ -180,15 +152,14 @@ def test_update_keeps_user_edits_and_brings_template_changes(template_repo, tmp_
         "print(settings.BILLING_CURRENCY, settings.INSTALLED_APPS[-1])",
     )
     assert f"EUR {slug}.billing" in result.stdout
-    assert " passed" in updated.venv("pytest", "-p", "no:cacheprovider", "-q").stdout
 
 
-def test_conflicting_edit_is_reported_and_keeps_both_sides(template_repo, tmp_path):
-    project = generate(template_repo, tmp_path / "svc", OLD)
+def test_conflicting_edit_is_reported_and_keeps_both_sides(repo, old, new, tmp_path):
+    project = generate(repo, tmp_path / "svc", old)
     replace_in(project / PRODUCTION, REFERRER_OLD, 'SECURE_REFERRER_POLICY = "no-referrer"')
     commit_all(project, "user prefers no-referrer")
 
-    update(project)  # exits normally even though it leaves a conflict
+    update(project, new)  # exits normally even though it leaves a conflict
 
     found = conflicts(project)
     assert f"conflict markers: {PRODUCTION}" in found  # inline markers, and unmerged in git
@@ -199,48 +170,73 @@ def test_conflicting_edit_is_reported_and_keeps_both_sides(template_repo, tmp_pa
     assert str(PRODUCTION) in git(project, "status", "--porcelain")
 
 
-def test_migration_runs_only_when_crossing_its_version(template_repo, tmp_path):
-    # A project already on v0.2.0 has custom.py of its own; an update must leave it alone.
-    project = generate(template_repo, tmp_path / "svc", NEW)
+def run_migration_again(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(MIGRATION), ".copier-answers.yml"],
+        cwd=project,
+        env={**os.environ, "STAGE": "after"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_a_dropped_file_that_the_user_changed_is_kept_beside_its_path(
+    repo, old, new, tmp_path, capfd
+):
+    project = generate(repo, tmp_path / "svc", old, project_name="Shop")
+    exports = project / "shop" / "items" / "exports.py"
+    mine = (
+        exports.read_text()
+        + "\n\ndef rows(items):\n    return [(i.name, i.price) for i in items]\n"
+    )
+    exports.write_text(mine)
+    commit_all(project, "rows for the export")
+    capfd.readouterr()
+
+    update(project, new)
+
+    kept = "shop/items/exports.py" + KEPT_SUFFIX
+    assert kept_files(project) == [kept]
+    assert (project / kept).read_text() == mine  # all of the user's version, nothing else
+    assert not exports.exists()  # the template's file is gone, as the new version wants
+    assert not (project / "NOTES.md").exists()  # dropped too, but never edited: not kept
+    printed = capfd.readouterr().out
+    assert f"kept   shop/items/exports.py -> {kept}" in printed
+    assert conflicts(project) == []
+
+    # Running it again (a second update, or by hand) changes nothing.
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    assert kept in run_migration_again(project).stdout
+    assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+
+
+def test_an_update_that_drops_no_file_leaves_the_users_files_alone(repo, new, tmp_path):
+    # A project already on NEW has custom.py of its own and never had the dropped files.
+    project = generate(repo, tmp_path / "svc", new)
     custom = project / "config" / "settings" / "custom.py"
     custom.write_text(custom.read_text() + '\nMINE = "kept"\n')
     commit_all(project, "own setting")
 
-    update(project)
+    update(project, new)
 
     assert 'MINE = "kept"' in custom.read_text()
     assert conflicts(project) == []
-
-
-def tree_differences(left: Path, right: Path) -> list[str]:
-    """Paths whose presence or content differs between two generated projects."""
-    ignored = {".git", ".copier-answers.yml"}
-    differences: list[str] = []
-
-    def walk(comparison: filecmp.dircmp, prefix: str = "") -> None:
-        differences.extend(
-            f"{prefix}{name}"
-            for name in comparison.left_only + comparison.right_only + comparison.diff_files
-            if name not in ignored
-        )
-        for name, sub in comparison.subdirs.items():
-            if name not in ignored:
-                walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(left, right, ignore=[]))
-    return sorted(differences)
+    assert kept_files(project) == []
+    assert git(project, "status", "--porcelain") == ""
+    assert run_migration_again(project).stdout == ""
 
 
 @pytest.mark.parametrize("layer", LAYERS)
-def test_switching_a_layer_on_matches_a_fresh_generation(template_repo, tmp_path, layer):
-    project = generate(template_repo, tmp_path / "switched", NEW)
+def test_switching_a_layer_on_matches_a_fresh_generation(repo, new, tmp_path, layer):
+    project = generate(repo, tmp_path / "switched", new)
     custom = project / "config" / "settings" / "custom.py"
     custom.write_text(custom.read_text() + '\nMINE = "kept"\n')
     commit_all(project, "own setting")
 
-    update(project, **{f"use_{layer}": True})
+    update(project, new, **{f"use_{layer}": True})
 
-    fresh = fresh_generation(template_repo, tmp_path / "fresh", **{f"use_{layer}": True})
+    fresh = fresh_generation(repo, tmp_path / "fresh", new, **{f"use_{layer}": True})
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
     assert 'MINE = "kept"' in custom.read_text()
@@ -248,27 +244,61 @@ def test_switching_a_layer_on_matches_a_fresh_generation(template_repo, tmp_path
 
 
 @pytest.mark.parametrize("layer", LAYERS)
-def test_switching_a_layer_off_removes_it_cleanly(template_repo, tmp_path, layer):
-    project = generate(template_repo, tmp_path / "switched", NEW, **{f"use_{layer}": True})
+def test_switching_a_layer_off_removes_it_cleanly(repo, new, tmp_path, layer):
+    project = generate(repo, tmp_path / "switched", new, **{f"use_{layer}": True})
 
-    update(project, **{f"use_{layer}": False})
+    update(project, new, **{f"use_{layer}": False})
 
-    fresh = fresh_generation(template_repo, tmp_path / "fresh")
+    fresh = fresh_generation(repo, tmp_path / "fresh", new)
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == []
 
 
-def test_moving_to_django_6_1_matches_a_fresh_generation_and_passes(template_repo, tmp_path):
+def files(root: Path) -> set[str]:
+    return {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def test_switching_a_layer_off_keeps_the_files_the_user_changed(repo, new, tmp_path, capfd):
+    project = generate(repo, tmp_path / "svc", new, use_celery=True)
+    without = fresh_generation(repo, tmp_path / "fresh", new)
+    # Two of the layer's own files, whatever they are called: a module and a test.
+    layer_files = sorted(files(project) - files(without))
+    module = next(
+        path for path in layer_files if path.startswith("config/") and path.endswith(".py")
+    )
+    test = next(path for path in layer_files if path.startswith("tests/") and path.endswith(".py"))
+    for path in (module, test):
+        (project / path).write_text((project / path).read_text() + "\n# The user's own line.\n")
+    commit_all(project, "own lines in two Celery files")
+    capfd.readouterr()
+
+    update(project, new, use_celery=False)
+
+    assert kept_files(project) == sorted([module + KEPT_SUFFIX, test + KEPT_SUFFIX])
+    for path in (module, test):
+        assert (project / (path + KEPT_SUFFIX)).read_text().endswith("# The user's own line.\n")
+    printed = capfd.readouterr().out
+    assert f"kept   {module} -> {module}{KEPT_SUFFIX}" in printed
+    # Apart from the kept files, the project is what a project without Celery is.
+    assert tree_differences(project, without) == sorted([module + KEPT_SUFFIX, test + KEPT_SUFFIX])
+    assert conflicts(project) == []
+
+
+def test_moving_to_django_6_1_matches_a_fresh_generation_and_passes(repo, new, tmp_path):
     layers = {f"use_{layer}": True for layer in LAYERS}
-    project = generate(template_repo, tmp_path / "svc", NEW, project_name="Shop", **layers)
+    project = generate(repo, tmp_path / "svc", new, project_name="Shop", **layers)
     custom = project / "config" / "settings" / "custom.py"
     custom.write_text(custom.read_text() + '\nMINE = "kept"\n')
     commit_all(project, "own setting")
 
-    update(project, django_version="6.1")
+    update(project, new, django_version="6.1")
 
     fresh = fresh_generation(
-        template_repo, tmp_path / "fresh", project_name="Shop", django_version="6.1", **layers
+        repo, tmp_path / "fresh", new, project_name="Shop", django_version="6.1", **layers
     )
     assert conflicts(project) == []
     assert tree_differences(project, fresh) == ["config/settings/custom.py"]  # the user's edit
