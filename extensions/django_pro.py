@@ -43,11 +43,13 @@ PROJECT_MODULES = frozenset(
         "amqp", "asgiref", "axes", "billiard", "celery", "certifi", "channels", "channels_redis",
         "config", "conftest", "coverage", "csp", "daphne", "debug_toolbar", "django",
         "django_celery_beat", "django_filters", "django_stubs_ext", "drf_spectacular",
-        "drf_spectacular_sidecar", "environ", "factory", "graphql", "gunicorn", "httpx", "kombu",
-        "manage", "mypy", "prometheus_client", "psycopg", "psycopg_binary", "psycopg_pool",
-        "pytest", "pytest_asyncio", "pytest_cov", "pytest_django", "redis", "rest_framework",
-        "rest_framework_simplejwt", "ruff", "sentry_sdk", "silk", "strawberry",
-        "strawberry_django", "test", "tests", "uvicorn", "vine", "websockets", "whitenoise",
+        "drf_spectacular_sidecar", "environ", "factory", "graphql", "grimp", "gunicorn", "httpx",
+        "importlinter", "ipware", "kombu", "manage", "mypy", "prometheus_client", "psycopg",
+        "psycopg_binary", "psycopg_pool", "pytest", "pytest_asyncio", "pytest_cov",
+        "pytest_django", "pythonjsonlogger", "redis", "rest_framework",
+        "rest_framework_dataclasses", "rest_framework_simplejwt", "ruff", "sentry_sdk", "silk",
+        "split_settings", "strawberry", "strawberry_django", "test", "tests", "uvicorn", "vine",
+        "websockets", "whitenoise",
     }
 )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""hooks/settings_upgrade.py: a custom.py written for the old merge rule keeps its meaning.
+"""hooks/migrations/settings_upgrade.py: an old-rule custom.py keeps its meaning.
 
 custom.py used to be merged so that `INSTALLED_APPS = [...]` there was appended to the template's
 list (MIDDLEWARE, HEALTH_CHECKS and SENTRY_INTEGRATIONS too; LEADING_APPS went in front). It now
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from hooks import settings_upgrade as upgrade_hook
+from hooks.migrations import settings_upgrade as upgrade_hook
 from tests.harness import TEMPLATE_ROOT, Combination, combination_params
 
-HOOK = TEMPLATE_ROOT / "hooks" / "settings_upgrade.py"
+HOOK = TEMPLATE_ROOT / "hooks" / "migrations" / "settings_upgrade.py"
 upgrade = upgrade_hook.upgrade
 
 OLD_TEMPLATE_FILE = f'"""{upgrade_hook.OLD_DOCSTRING}"""\n'

@@ -14,8 +14,8 @@ idempotent: a file already in the new form, or with nothing to convert, is left 
 name assigned twice in a row is left as it is and reported, for a person to convert: the
 project then refuses to start with an error naming it (config/settings/custom_check.py).
 
-Run it in a project's root (`python hooks/settings_upgrade.py`, or with the project's path), or
-as a Copier migration: with STAGE set, it acts at the `after` stage only.
+Run it in a project's root (`python hooks/migrations/settings_upgrade.py`, or with the
+project's path), or as a Copier migration: with STAGE set, it acts at the `after` stage only.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ OLD_DOCSTRING = (
     'example:\n\n    INSTALLED_APPS = ["my_project.billing"]\n\n'
     "Environment-specific values still belong in local.py, test.py or production.py.\n"
 )
-TEMPLATE_CUSTOM_SETTINGS = Path(__file__).resolve().parent.parent / "template" / CUSTOM_SETTINGS
+TEMPLATE_CUSTOM_SETTINGS = Path(__file__).resolve().parents[2] / "template" / CUSTOM_SETTINGS
 APPENDED = ("INSTALLED_APPS", "MIDDLEWARE", "HEALTH_CHECKS", "SENTRY_INTEGRATIONS")
 LEADING = "LEADING_APPS"
 # Statements whose bodies run at module level, as the old merge saw them.
