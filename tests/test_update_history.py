@@ -223,3 +223,55 @@ def test_an_old_readme_command_without_the_extension_package_changes_nothing(wor
     assert result.returncode != 0
     assert "No module named 'copier_template_extensions'" in result.stderr, result.stderr
     assert git(project, "status", "--porcelain") == ""
+
+
+USER_CODE = '\n\ndef export_csv_of_items() -> str:\n    return "the user\'s own code"\n'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("drf", [True, False], ids=["drf", "nodrf"])
+def test_code_the_user_added_to_files_the_one_http_api_retires_is_kept(worlds, drf, tmp_path):
+    """The one-HTTP-API change stops rendering the hand-rolled JSON views with DRF on
+    (items/views.py, items/forms.py) and moves the async price view out of items/views.py in
+    every combination. Code the user added there before is never lost: with DRF it is kept
+    beside the retired files and listed, and the project passes its tests; without DRF it stays
+    in items/views.py, where the update shows a conflict next to the moved view, which the
+    README's own check reports."""
+    repo, fresh = worlds["untagged"]
+    project = tmp_path / SLUG
+    answers = {**ANSWERS, "use_drf": drf}
+    run_copy(str(repo), project, data=answers, defaults=True, unsafe=True, vcs_ref=OLDER["recent"])
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "Generate from django-pro")
+    views, forms = project / SLUG / "items" / "views.py", project / SLUG / "items" / "forms.py"
+    append(views, USER_CODE)
+    append(forms, USER_CODE)
+    commit_all(project, "Code of our own in the items app")
+
+    # The newest README's update commands, as written.
+    block = bash_block((fresh / "README.md").read_text(), UPDATE_SECTION)
+    update, check = block.split("git diff --check", 1)
+    result = run_block(update, project)
+    if drf:
+        assert conflicts(project) == []
+        retired = [f"{SLUG}/items/forms.py", f"{SLUG}/items/views.py"]
+        assert kept_files(project) == [f"{path}.removed-from-template" for path in retired]
+        for path in retired:
+            assert f"kept   {path} -> {path}.removed-from-template" in result.stdout
+            assert USER_CODE in (project / f"{path}.removed-from-template").read_text()
+            assert not (project / path).exists()
+        suite = run_block(f"git diff --check{check}", project)
+        assert re.search(r"\d+ passed", suite.stdout), suite.stdout[-2000:]
+        assert " failed" not in suite.stdout
+    else:
+        assert kept_files(project) == []
+        assert USER_CODE in forms.read_text()  # merged cleanly
+        assert USER_CODE.strip() in views.read_text()
+        assert conflicts(project) == [
+            f"unmerged: {line}" for line in git(project, "ls-files", "-u").splitlines()
+        ] + [f"conflict markers: {SLUG}/items/views.py"]
+        stopped = subprocess.run(
+            ["bash", "-c", "git diff --check"], cwd=project, capture_output=True, text=True
+        )
+        assert stopped.returncode != 0
+        assert f"{SLUG}/items/views.py" in stopped.stdout
