@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.harness import (
+    COMBINATIONS_BY_ID,
     FAST_COMBINATION,
     TEMPLATE_ROOT,
     Combination,
@@ -21,6 +22,16 @@ from tests.harness import (
 
 # Checks of the rendered files alone, cheap enough for the fast tier on every combination.
 RENDERING_MODULE = "tests/test_rendering.py"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fast-combination",
+        default=FAST_COMBINATION.id,
+        choices=sorted(COMBINATIONS_BY_ID),
+        metavar="ID",
+        help=f"the combination the fast tier (-m fast) runs whole (default {FAST_COMBINATION.id})",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,13 +57,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return CombinationScheduling(config, log)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The fast tier, `-m fast`: every combination rendered, checked as rendered and linted (the
-    tests marked fast, and tests/test_rendering.py), and every test of FAST_COMBINATION."""
+    tests marked fast, and tests/test_rendering.py), and every test of one combination, the
+    all-layers one unless --fast-combination names another."""
+    whole = COMBINATIONS_BY_ID[config.getoption("fast_combination")]
     for item in items:
         callspec = getattr(item, "callspec", None)
         combination = callspec.params.get("combination") if callspec else None
-        if combination == FAST_COMBINATION or item.nodeid.startswith(RENDERING_MODULE):
+        if combination == whole or item.nodeid.startswith(RENDERING_MODULE):
             item.add_marker(pytest.mark.fast)
 
 

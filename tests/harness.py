@@ -129,7 +129,8 @@ def matrix_combination(**layers: bool) -> Combination:
 
 
 COMBINATIONS_BY_ID = {c.id: c for c in ALL_COMBINATIONS}
-# The fast tier runs every check of this one (README, Tests): every layer, on the LTS.
+# The fast tier runs every check of this one (README, Tests) unless told another: every layer,
+# on the LTS.
 FAST_COMBINATION = Combination(*(True,) * len(LAYERS))
 
 
