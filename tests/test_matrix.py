@@ -29,9 +29,9 @@ from tests.harness import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("combination", combination_params())]
 
-# The suite's own ruff: linting needs no project environment, so the fast tier can lint every
-# combination without building one.
-RUFF = str(Path(sys.executable).with_name("ruff"))
+# The suite's own ruff (its environment's, else the one on PATH): linting needs no project
+# environment, so the fast tier can lint every combination without building one.
+RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff") or "ruff"
 
 
 def ruff(project, *args: str) -> None:
