@@ -1,19 +1,27 @@
 """The template's test harness: combinations, generated projects and their environments.
 
 A combination is one answer to the five layer questions, on one Django line. Each is generated
-once per test session (per xdist worker), gets its own uv virtual environment built from its own
-pyproject.toml, and every check on it reuses both; tests/test_matrix.py groups a combination's
-checks on one worker so the build happens once.
+once per test session, gets its own uv virtual environment built from its own pyproject.toml, and
+every check on it reuses both: tests/scheduling.py sends all of a combination's tests, whatever
+their module, to one xdist worker, so each is generated and built exactly once.
+
+Whatever a test run shares with other runs on the machine is named per run: PostgreSQL databases
+carry the run's id (run_id()), Redis databases are claimed per process (redis_url()), ports come
+from free_port().
 """
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
-import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +50,15 @@ PROJECT_NAMES = (
 TIMEZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 
 IS_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LOOPBACK = "127.0.0.1"
+POSTGRES_PORT = 5432
+REDIS_PORT = 6379
+# Set once by the session's first process (tests/conftest.py); xdist workers inherit it.
+RUN_ID_VARIABLE = "DJANGO_PRO_TEST_RUN"
+# Redis databases the suite may claim (comma-separated); all but 0, which tools default to.
+REDIS_DATABASES_VARIABLE = "DJANGO_PRO_REDIS_DATABASES"
+# A file to append the run's timings to (bench/suite_time.py sets it).
+TIMINGS_VARIABLE = "DJANGO_PRO_TIMINGS"
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,11 @@ class Combination:
     @property
     def index(self) -> int:
         return sum(1 << position for position, on in enumerate(self.layers.values()) if on)
+
+    @property
+    def key(self) -> str:
+        """Short and unique among the combinations, for names with a length limit: 31_61."""
+        return f"{self.index:02d}_{self.django.replace('.', '')}"
 
     def answers(self) -> dict[str, Any]:
         """The layer answers plus this combination's share of the other questions."""
@@ -106,9 +128,16 @@ def matrix_combination(**layers: bool) -> Combination:
     return next(c for c in ALL_COMBINATIONS if c.layers == wanted)
 
 
+COMBINATIONS_BY_ID = {c.id: c for c in ALL_COMBINATIONS}
+# The fast tier runs every check of this one (README, Tests) unless told another: every layer,
+# on the LTS.
+FAST_COMBINATION = Combination(*(True,) * len(LAYERS))
+
+
 def combination_params(combinations: list[Combination] = ALL_COMBINATIONS) -> list[Any]:
-    """pytest params named by combination, each pinned to one xdist worker (its group)."""
-    return [pytest.param(c, id=c.id, marks=pytest.mark.xdist_group(c.id)) for c in combinations]
+    """pytest params named by combination id: tests/scheduling.py keeps a combination's tests
+    on one worker by that id."""
+    return [pytest.param(c, id=c.id) for c in combinations]
 
 
 def python_for(version: str) -> str:
@@ -122,17 +151,111 @@ def python_for(version: str) -> str:
     pytest.fail(f"Python {version} is not installed (looked in {PYTHON_ROOT} and on PATH)")
 
 
+# What a generated project must not inherit from whoever runs the suite or the benchmark: their
+# test runner's and uv's state, and the services and settings a project reads from its
+# environment (each command names the ones it means to give).
+INHERITED_PREFIXES = ("PYTEST_", "DJANGO_", "COV_", "CELERY_", "VIRTUAL_ENV", "UV_PROJECT")
+INHERITED_NAMES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "RABBITMQ_URL",
+    "SENTRY_DSN",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "PYTHONPATH",
+    # Without bytecode every process of a project compiles Django and its dependencies again:
+    # `manage.py check` takes 3.0 s instead of 1.35 s on the all-layers project.
+    "PYTHONDONTWRITEBYTECODE",
+}
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a generated project's commands, without the harness's own settings."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "DJANGO_", "COV_", "VIRTUAL_ENV", "UV_PROJECT"))
-        and key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PYTHONPATH"}
+        if not key.startswith(INHERITED_PREFIXES) and key not in INHERITED_NAMES
     }
     env["UV_PYTHON_DOWNLOADS"] = "never"
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    """A loopback port free right now, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def new_run_id() -> str:
+    """An id for one run of the suite: the process id makes it unique on the machine, the random
+    part across machines and pid reuse. 12 characters at most."""
+    return f"{os.getpid():x}{secrets.token_hex(2)}"
+
+
+def run_id() -> str:
+    return os.environ.get(RUN_ID_VARIABLE) or os.environ.setdefault(RUN_ID_VARIABLE, new_run_id())
+
+
+def database_name(combination: Combination, purpose: str) -> str:
+    """A PostgreSQL database name of this run's own: djpro_<run>_<combination key>_<purpose>.
+    pytest-django adds test_; PostgreSQL keeps 63 characters."""
+    name = f"djpro_{run_id()}_{combination.key}_{purpose}"
+    assert len("test_" + name) <= 63, name
+    return name
+
+
+_claimed_redis: dict[int, Any] = {}
+
+
+def redis_database() -> int:
+    """A Redis database number no other process of this machine uses while this one lives.
+
+    Processes of one run and of concurrent runs (two contributors, two checkouts) take different
+    numbers: each holds an exclusive lock on a file named by the number, which the system
+    releases when the process ends, however it ends.
+    """
+    if _claimed_redis:
+        return next(iter(_claimed_redis))
+    pool = os.environ.get(REDIS_DATABASES_VARIABLE, ",".join(str(n) for n in range(1, 16)))
+    locks = Path(tempfile.gettempdir()) / "django-pro-redis-databases"
+    locks.mkdir(exist_ok=True)
+    for number in (int(n) for n in pool.split(",") if n.strip()):
+        handle = (locks / f"{number}.lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _claimed_redis[number] = handle  # held open: the lock lasts as long as the process
+        return number
+    pytest.fail(
+        f"every Redis database of {REDIS_DATABASES_VARIABLE}={pool} is in use", pytrace=False
+    )
+
+
+def redis_url() -> str:
+    return f"redis://{LOOPBACK}:{REDIS_PORT}/{redis_database()}"
+
+
+def record_timing(kind: str, what: str, seconds: float, test: str | None = None) -> None:
+    """One line of JSON for bench/suite_time.py, when DJANGO_PRO_TIMINGS names a file: a test
+    phase (kind "test") or a step inside the test running now (kind "step")."""
+    path = os.environ.get(TIMINGS_VARIABLE)
+    if not path:
+        return
+    if test is None:  # "tests/x.py::test_y[id] (call)" while a test runs
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    record = {
+        "kind": kind,
+        "what": what,
+        "seconds": round(seconds, 3),
+        "test": test,
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        "at": round(time.time(), 3),
+    }
+    with open(path, "a") as timings:  # one short append per line: workers do not interleave
+        timings.write(json.dumps(record) + "\n")
 
 
 @dataclass
@@ -154,7 +277,9 @@ class Project:
         if self.built:
             return
         python = python_for(self.answers["python_version"])
+        started = time.perf_counter()
         self.run("uv", "sync", "--python", python, timeout=900)
+        record_timing("step", "uv sync", time.perf_counter() - started)
         self.built = True
 
     def run(
@@ -191,6 +316,21 @@ class Project:
         merged = {"DJANGO_SETTINGS_MODULE": f"config.settings.{settings}", **(env or {})}
         return self.venv("python", "manage.py", *args, env=merged)
 
+    def postgres(self, *statements: str) -> None:
+        """Run statements on the shared PostgreSQL's maintenance database, with the project's
+        own psycopg (the template's environment has no database driver)."""
+        script = (
+            "import sys, psycopg\n"
+            f"with psycopg.connect('postgresql://postgres@{LOOPBACK}:{POSTGRES_PORT}/postgres',"
+            " autocommit=True) as connection:\n"
+            "    for statement in sys.argv[1:]:\n"
+            "        connection.execute(statement)\n"
+        )
+        self.venv("python", "-c", script, *statements)
+
+    def drop_databases(self, *names: str) -> None:
+        self.postgres(*(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in names))
+
 
 def service_reachable(host: str, port: int, timeout: float = 2.0) -> bool:
     try:
@@ -208,13 +348,3 @@ def require_service(name: str, host: str, port: int) -> None:
     if IS_CI:
         pytest.fail(f"{message} (CI=true: a service test must not be skipped)", pytrace=False)
     pytest.skip(f"{message}; start it to run this test")
-
-
-def worker_number() -> int:
-    """0 for the main process, n+1 for xdist worker gw<n>: used to keep Redis databases apart."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return int(worker[2:]) + 1 if worker.startswith("gw") else 0
-
-
-def python_executable() -> str:
-    return sys.executable

@@ -24,15 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import IS_CI, Project
-
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
+from tests.harness import IS_CI, LOOPBACK, Project, clean_env, free_port
 
 
 def need_binary(name: str, *candidates: str) -> str:
@@ -249,8 +241,6 @@ class Server:
 @contextlib.contextmanager
 def gunicorn(project: Project, env: dict[str, str], workdir: Path) -> Iterator[Server]:
     """Serve `project` with its own gunicorn config; `env` adds settings (DATABASE_URL, ...)."""
-    from tests.harness import clean_env
-
     port = free_port()
     log = workdir / "gunicorn.log"
     environment = clean_env(

@@ -26,10 +26,15 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from tests.harness import Project, clean_env, combination_params, matrix_combination
-from tests.services import (
+from tests.harness import (
     LOOPBACK,
+    Project,
+    clean_env,
+    combination_params,
     free_port,
+    matrix_combination,
+)
+from tests.services import (
     gunicorn,
     http_get,
     private_redis,

@@ -2,29 +2,62 @@
 
 Each test below runs once per combination (ids like drf-celery-nochannels-graphql-docker). The
 project is generated and its environment built by the first test that needs it on the worker
-that owns the combination (xdist_group), then shared by the rest.
+that owns the combination (tests/scheduling.py), then shared by the rest.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
-from tests.harness import combination_params, require_service, worker_number
+from tests.harness import (
+    LOOPBACK,
+    POSTGRES_PORT,
+    REDIS_PORT,
+    combination_params,
+    database_name,
+    redis_url,
+    require_service,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("combination", combination_params())]
 
+# The suite's own ruff (its environment's, else the one on PATH): linting needs no project
+# environment, so the fast tier can lint every combination without building one.
+RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff") or "ruff"
 
+
+def ruff(project, *args: str) -> None:
+    result = subprocess.run(
+        [RUFF, *args], cwd=project.path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"ruff {' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.fast
 def test_lint_and_format(projects, combination):
     project = projects(combination)
-    project.venv("ruff", "check", ".")
-    project.venv("ruff", "format", "--check", ".")
+    # The ruff that lints here is one the project itself would install.
+    pyproject = tomllib.loads((project.path / "pyproject.toml").read_text())
+    (wanted,) = [
+        r for r in map(Requirement, pyproject["dependency-groups"]["dev"]) if r.name == "ruff"
+    ]
+    version = subprocess.run([RUFF, "--version"], capture_output=True, text=True, check=True)
+    assert wanted.specifier.contains(version.stdout.split()[-1]), (wanted, version.stdout)
+    ruff(project, "check", ".")
+    ruff(project, "format", "--check", ".")
 
 
 def test_type_check(projects, combination):
-    projects(combination).venv("mypy", ".")
+    # One run per project: the incremental cache it would write (60-90 MB) is never read.
+    projects(combination).venv("mypy", "--cache-dir=/dev/null", ".")
 
 
 def test_django_checks(projects, combination):
@@ -56,17 +89,22 @@ def test_suite_on_sqlite(projects, combination):
 
 def test_suite_on_postgres_and_redis(projects, combination):
     """The same suite over real PostgreSQL and Redis on loopback: no service test is skipped."""
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    require_service("Redis", "127.0.0.1", 6379)
+    require_service("PostgreSQL", LOOPBACK, POSTGRES_PORT)
+    require_service("Redis", LOOPBACK, REDIS_PORT)
     project = projects(combination)
+    # This run's own database (pytest-django creates test_<name>, and keeps it: the project's
+    # pytest options say --reuse-db) and a Redis database no other process uses meanwhile.
+    database = database_name(combination, "suite")
     env = {
-        # One database per combination, one Redis database per worker: parallel runs never meet.
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{project.slug}_{combination.index}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{worker_number() + 1}",
+        "DATABASE_URL": f"postgres://postgres@{LOOPBACK}:{POSTGRES_PORT}/{database}",
+        "REDIS_URL": redis_url(),
     }
-    # Coverage is measured and enforced by the SQLite run; here only the services differ.
-    result = project.venv(
-        "pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs", env=env
-    )
+    try:
+        # Coverage is measured and enforced by the SQLite run; here only the services differ.
+        result = project.venv(
+            "pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs", env=env
+        )
+    finally:
+        project.drop_databases(f"test_{database}")
     assert " passed" in result.stdout
     assert "skipped" not in result.stdout.splitlines()[-1], result.stdout[-3000:]

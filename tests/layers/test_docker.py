@@ -17,7 +17,6 @@ import json
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from tests.harness import (
     Project,
     clean_env,
     combination_params,
+    free_port,
     python_for,
 )
 
@@ -721,12 +721,6 @@ def test_image_installs_exactly_the_locked_runtime_dependencies(projects, combin
     for dependency in pyproject["dependency-groups"]["dev"]:
         name = canonicalize_name(Requirement(dependency).name)
         assert name not in installed or name in locked, dependency
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def shell_assignments(run: str) -> tuple[dict[str, str], list[str]]:

@@ -30,8 +30,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.harness import combination_params, matrix_combination, require_service
-from tests.services import LOOPBACK, Server, gunicorn
+from tests.harness import (
+    LOOPBACK,
+    POSTGRES_PORT,
+    combination_params,
+    database_name,
+    matrix_combination,
+    require_service,
+)
+from tests.services import Server, gunicorn
 
 COMBINATIONS = [
     matrix_combination(drf=True),
@@ -65,25 +72,13 @@ for number in range(3):
 """
 
 
-def postgres(project, *statements: str) -> None:
-    """Run statements on the shared PostgreSQL's maintenance database (psycopg of the project)."""
-    script = (
-        "import sys, psycopg\n"
-        f"with psycopg.connect('postgresql://postgres@{LOOPBACK}:5432/postgres', autocommit=True)"
-        " as connection:\n"
-        "    for statement in sys.argv[1:]:\n"
-        "        connection.execute(statement)\n"
-    )
-    project.venv("python", "-c", script, *statements)
-
-
 @pytest.fixture
 def served(projects, combination) -> Iterator[tuple[Server, str]]:
-    require_service("PostgreSQL", LOOPBACK, 5432)
+    require_service("PostgreSQL", LOOPBACK, POSTGRES_PORT)
     project = projects(combination)
     project.build()
     workdir = Path(tempfile.mkdtemp(prefix="django-pro-fuzz-"))
-    database = f"fuzz_{project.slug}_{combination.index}"
+    database = database_name(combination, "fuzz")
     password = secrets.token_urlsafe(16)
     generous = "100000/minute"  # throttling is tested by the project's suite, not here
     env = {
@@ -91,7 +86,7 @@ def served(projects, combination) -> Iterator[tuple[Server, str]]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": LOOPBACK,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"postgres://postgres@{LOOPBACK}:5432/{database}",
+        "DATABASE_URL": f"postgres://postgres@{LOOPBACK}:{POSTGRES_PORT}/{database}",
         "API_THROTTLE_ANON": generous,
         "API_THROTTLE_USER": generous,
         "API_THROTTLE_AUTH": generous,
@@ -101,8 +96,7 @@ def served(projects, combination) -> Iterator[tuple[Server, str]]:
         "CELERY_RESULT_BACKEND": "cache+memory://",
         "WEB_CONCURRENCY": "1",
     }
-    drop = f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"
-    postgres(project, drop, f"CREATE DATABASE {database}")
+    project.postgres(f"CREATE DATABASE {database}")  # this run's own (database_name)
     try:
         project.manage("migrate", "--noinput", settings="production", env=env)
         seed = SEED.format(slug=project.slug, username=USERNAME, password=password)
@@ -110,7 +104,7 @@ def served(projects, combination) -> Iterator[tuple[Server, str]]:
         with gunicorn(project, env, workdir) as server:
             yield server, password
     finally:
-        postgres(project, drop)
+        project.drop_databases(database)
 
 
 def obtain_token(server: Server, password: str) -> str:

@@ -1,0 +1,94 @@
+"""The benchmark's command line: which parts run, with which settings, and the report.
+
+    uv run python bench/run.py                 # everything but the whole suite
+    uv run python bench/run.py --matrix        # also time the template's whole suite, by category
+    uv run python bench/run.py --quick         # short runs, to try it out
+
+Writes bench/results/results.{json,md,png}. Everything it starts listens on 127.0.0.1 only, is
+bounded in time, and is stopped at the end, also on failure or Ctrl-C. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import suite_time
+from bench.common import RESULTS, WORK, git_commit, log
+from bench.load import bench_load
+from bench.report import write_report
+from bench.template_timings import bench_template
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="copier copy runs per case")
+    parser.add_argument("--test-runs", type=int, default=3, help="first-green-test-run runs")
+    parser.add_argument(
+        "--matrix",
+        action="store_true",
+        help="also run the template's whole suite, timed by category (bench/suite_time.py)",
+    )
+    parser.add_argument("--skip-template", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--duration", type=float, default=15, help="seconds of load per endpoint")
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument(
+        "--size-duration", type=float, default=5, help="seconds per endpoint at the small data size"
+    )
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY (2 cores)")
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--small-rows", type=int, default=100)
+    parser.add_argument(
+        "--slow-query-ms",
+        type=float,
+        default=5.0,
+        help="SLOW_QUERY_MS for the run: slower queries are logged and parsed",
+    )
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=20,
+        help="requests one at a time after each load run, for the slowest query at rest",
+    )
+    parser.add_argument("--quick", action="store_true", help="short runs, to try it out")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.test_runs, args.duration, args.warmup, args.size_duration = 2, 1, 3, 1, 2
+    if not shutil.which("wrk") and not args.skip_load:
+        log("wrk is not installed: apt-get install -y wrk")
+        return 2
+    WORK.mkdir(exist_ok=True)
+    previous = {}
+    if (RESULTS / "results.json").exists():
+        previous = json.loads((RESULTS / "results.json").read_text())
+    results: dict[str, Any] = {
+        "meta": {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.release()}",
+            "load_average_at_start": os.getloadavg()[0],
+            "commit": git_commit(),
+        },
+        # A part that is skipped keeps its last measured numbers.
+        "template": previous.get("template"),
+        "load": previous.get("load"),
+    }
+    if not args.skip_template:
+        results["template"] = bench_template(args)
+    if args.matrix:
+        suite_time.save(suite_time.measure([]))
+    results["suite"] = suite_time.last_measured()
+    if not args.skip_load:
+        results["load"] = bench_load(args)
+    results["meta"]["load_average_at_end"] = os.getloadavg()[0]
+    write_report(results)
+    log(f"wrote {RESULTS / 'results.md'}")
+    print((RESULTS / "results.md").read_text())
+    return 0

@@ -1,0 +1,103 @@
+"""One endpoint under wrk: probe, warm up, load, then the same requests one at a time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from typing import Any
+
+from bench.common import BENCH, HOST, log, run
+from bench.endpoints import Endpoint, Load
+from bench.metrics import http_get, metrics_delta, settled, slow_queries
+
+
+def wrk(url: str, args: argparse.Namespace, duration: float, headers: list[str]) -> dict[str, Any]:
+    cmd = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "wrk_report.lua"),
+    ]
+    for header in headers:
+        cmd += ["-H", header]
+    result = run([*cmd, url], timeout=duration + 60)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("WRKJSON "))
+    data = json.loads(line.removeprefix("WRKJSON "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "rps": data["requests"] / seconds,
+        "requests": data["requests"],
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "max_ms": data["max_us"] / 1000,
+        "errors": sum(data[k] for k in ("connect", "read", "write", "status", "timeout")),
+        "error_kinds": {
+            k: data[k] for k in ("connect", "read", "write", "status", "timeout") if data[k]
+        },
+    }
+
+
+def measure(
+    load: Load, endpoint: Endpoint, args: argparse.Namespace, duration: float
+) -> dict[str, Any]:
+    """Probe once (the answer must be a 200 without GraphQL errors), warm up, then measure."""
+    port = load.ports[endpoint.server]
+    url = f"http://{HOST}:{port}{endpoint.path}"
+    headers = [f"Cookie: {load.cookie}"] if endpoint.authenticated else []
+    status, body = http_get(url, dict(h.split(": ", 1) for h in headers))
+    if status != 200 or (endpoint.name.startswith("GraphQL") and b'"errors"' in body):
+        return {"skipped": f"probe answered {status}: {body[:200].decode(errors='replace')}"}
+    wrk(url, args, args.warmup, headers)
+    instrumented = endpoint.server != "reference"
+    before = settled(load, endpoint.server) if instrumented else {}
+    offset = load.log_files[endpoint.server].stat().st_size
+    result = wrk(url, args, duration, headers)
+    if instrumented:
+        after = settled(load, endpoint.server)
+        result.update(metrics_delta(before, after))
+        result["slowest_query_logged_ms"] = slow_queries(load.log_files[endpoint.server], offset)
+        # Under load a query's time includes waiting for a core and for the GIL; the same
+        # requests one at a time show what the database itself takes. They also count queries
+        # exactly: under ASGI a request cut off when wrk stops has run its queries but is never
+        # counted as a request.
+        offset = load.log_files[endpoint.server].stat().st_size
+        for _ in range(args.sequential):
+            http_get(url, dict(h.split(": ", 1) for h in headers))
+        at_rest = metrics_delta(after, settled(load, endpoint.server))
+        result["at_rest"] = {
+            "requests": at_rest["requests"],
+            "queries_per_request": at_rest["queries_per_request"],
+            "slowest_query_bucket_ms": at_rest["slowest_query_bucket_ms"],
+            "slowest_query_logged_ms": slow_queries(load.log_files[endpoint.server], offset),
+        }
+    if instrumented:
+        result["queries_per_request_under_load"] = result["queries_per_request"]
+        result["queries_per_request"] = queries_per_request(result)
+    log(
+        f"{endpoint.name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms, "
+        f"errors {result['errors']}, queries/request {result.get('queries_per_request')}"
+    )
+    return result
+
+
+def queries_per_request(result: dict[str, Any]) -> float | None:
+    """At rest when measured (exact), else under load."""
+    at_rest = result["at_rest"]["queries_per_request"]
+    return at_rest if at_rest is not None else result["queries_per_request"]
+
+
+def safe_measure(
+    load: Load, endpoint: Endpoint, args: argparse.Namespace, duration: float
+) -> dict[str, Any]:
+    """measure(), with a failure reported in its row instead of ending the whole run."""
+    try:
+        return measure(load, endpoint, args, duration)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired, StopIteration) as error:
+        log(f"{endpoint.name}: failed: {error}")
+        return {"skipped": f"failed: {str(error).splitlines()[0][:200]}"}
