@@ -22,7 +22,6 @@ import yaml
 from tests.harness import LAYERS, TEMPLATE_ROOT
 
 # One worker builds the site once for every test here.
-pytestmark = pytest.mark.xdist_group("docs")
 
 DOCS = TEMPLATE_ROOT / "docs"
 QUESTIONS_PAGE = DOCS / "questions.md"
