@@ -97,6 +97,16 @@ def test_several_orderings_read_the_same_repeated_or_comma_separated(jwt_api):
         assert [row["id"] for row in response.json()["results"]] == expected, query
 
 
+def test_rows_equal_on_every_key_come_newest_first_so_pages_do_not_overlap(jwt_api):
+    collection = CollectionFactory()
+    older, newer = ItemFactory.create_batch(2, collection=collection, price=Decimal("5.00"))
+    query = f"{ITEMS}?collection={collection.pk}&ordering=price&page_size=1"
+
+    pages = [jwt_api.get(f"{query}&page={page}").json()["results"] for page in (1, 2)]
+
+    assert [page[0]["id"] for page in pages] == [newer.pk, older.pk]
+
+
 @pytest.mark.parametrize(
     ("created_after", "everything"),
     [

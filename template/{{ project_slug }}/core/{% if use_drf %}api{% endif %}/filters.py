@@ -74,10 +74,20 @@ class ListWidget(BaseCSVWidget, forms.TextInput):
 
 class OrderingFilter(django_filters.OrderingFilter):
     """django-filter's ordering (an unknown key is a 400), from repeated or comma-separated
-    parameters, with at most as many keys as there are fields to sort by."""
+    parameters, with at most as many keys as there are fields to sort by.
+
+    Rows equal on every key come newest first (by id): without a last key that no two rows
+    share, the database may order them differently for each page, which then repeats some rows
+    and skips others.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, widget=ListWidget, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: list[str] | None) -> QuerySet[Any]:
+        ordered = super().filter(qs, value)
+        keys = [key for key in value or [] if key]
+        return ordered.order_by(*ordered.query.order_by, "-pk") if keys else ordered
 
     @property
     def max_keys(self) -> int:

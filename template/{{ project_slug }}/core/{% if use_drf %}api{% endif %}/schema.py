@@ -138,7 +138,7 @@ class DecimalStringExtension(OpenApiSerializerFieldExtension):  # type: ignore[n
 class FilterExtension(DjangoFilterExtension):
     """django-filter's parameters as drf-spectacular documents them, except the ordering of
     filters.py: repeated (`explode`, OpenAPI's default, the way generated clients send a list),
-    and with as many keys at most as there are fields."""
+    with as many keys at most as there are fields, and names for each key."""
 
     priority = 1
 
@@ -156,4 +156,10 @@ class FilterExtension(DjangoFilterExtension):
             for parameter in parameters:
                 parameter["explode"] = True
                 parameter["schema"]["maxItems"] = filter_field.max_keys
+                # Names for generated enums: PRICE_DESC rather than VALUE_2 for "-price".
+                keys = parameter["schema"]["items"]["enum"]
+                parameter["schema"]["items"]["x-enum-varnames"] = [
+                    key.lstrip("-").upper() + ("_DESC" if key.startswith("-") else "")
+                    for key in keys
+                ]
         return parameters
