@@ -67,9 +67,9 @@ class DecimalField(serializers.DecimalField):
     def __init__(self, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(max_digits, decimal_places, **kwargs)
         sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
-        whole = max_digits - decimal_places
-        fraction = rf"(?:\.[0-9]{{1,{decimal_places}}})?" if decimal_places else ""
-        self.pattern = rf"^{sign}[0-9]{{1,{whole}}}{fraction}$"
+        whole = "[0-9]{1," + str(max_digits - decimal_places) + "}"
+        fraction = r"(?:\.[0-9]{1," + str(decimal_places) + "})?" if decimal_places else ""
+        self.pattern = "^" + sign + whole + fraction + "$"
 
     def to_internal_value(self, data: Any) -> Decimal:
         if not isinstance(data, str) or not re.search(self.pattern, data):
