@@ -12,12 +12,8 @@ Content-Security-Policy violation. The time from the write to the notification i
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import secrets
-import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,21 +22,9 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from tests.harness import (
-    LOOPBACK,
-    Project,
-    clean_env,
-    combination_params,
-    free_port,
-    matrix_combination,
-)
-from tests.services import (
-    gunicorn,
-    http_get,
-    private_redis,
-    stop_process,
-    wait_until,
-)
+from tests.harness import combination_params, matrix_combination
+from tests.services import LOOPBACK, gunicorn, private_redis
+from tests.serving import path_router, uvicorn
 from tests.test_browser import ADMIN_USER, chromium, create_admin, production_env
 
 CHANNELS = matrix_combination(channels=True)  # the Channels-only project
@@ -49,89 +33,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.parametrize("combination", combination_params([CHANNELS])),
 ]
-
-
-@contextlib.contextmanager
-def uvicorn(project: Project, env: dict[str, str], workdir: Path) -> Iterator[int]:
-    """The ASGI server as production runs it (compose.production.yaml's `asgi` command)."""
-    port = free_port()
-    log = workdir / "uvicorn.log"
-    command = [str(project.path / ".venv" / "bin" / "uvicorn"), "config.asgi:application"]
-    command += ["--host", LOOPBACK, "--port", str(port)]
-    command += ["--proxy-headers", "--forwarded-allow-ips", LOOPBACK]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=project.path,
-            env=clean_env(**env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_until(
-            lambda: (
-                process.poll() is not None
-                or http_get(f"http://{LOOPBACK}:{port}/health/live/").status == 200
-            ),
-            60,
-            "uvicorn to answer /health/live/",
-        )
-        if process.poll() is not None:
-            log_text = log.read_text(errors="replace")[-5000:]
-            pytest.fail(f"uvicorn exited {process.returncode}:\n{log_text}")
-        yield port
-    finally:
-        stop_process(process)
-
-
-@contextlib.contextmanager
-def path_router(web_port: int, asgi_port: int) -> Iterator[int]:
-    """The proxy in front, reduced to its routing: a loopback port whose connections go to the
-    ASGI server when their first request is for /ws/, and to gunicorn otherwise.
-
-    Routing whole connections is enough here: a browser opens a connection of its own for each
-    WebSocket, and never sends an HTTP request on it afterwards.
-    """
-
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
-
-    async def handle(client: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        request_line = await client.readline()
-        target = request_line.split(b" ")[1:2]
-        port = asgi_port if target and target[0].startswith(b"/ws/") else web_port
-        try:
-            upstream, upstream_writer = await asyncio.open_connection(LOOPBACK, port)
-        except OSError:
-            client_writer.close()
-            return
-        upstream_writer.write(request_line)
-        await asyncio.gather(pipe(client, upstream_writer), pipe(upstream, client_writer))
-
-    async def close(server: asyncio.Server) -> None:
-        server.close()
-        for task in asyncio.all_tasks():
-            if task is not asyncio.current_task():
-                task.cancel()
-
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    server = asyncio.run_coroutine_threadsafe(
-        asyncio.start_server(handle, LOOPBACK, 0), loop
-    ).result(10)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        asyncio.run_coroutine_threadsafe(close(server), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
 
 
 @dataclass
@@ -160,10 +61,10 @@ def served_live(projects, combination) -> Iterator[Site]:
         collection_id = int(result.stdout.split()[-1])
         with (
             gunicorn(project, env, workdir) as web,
-            uvicorn(project, env, workdir) as asgi_port,
-            path_router(web.port, asgi_port) as port,
+            uvicorn(project, env, workdir) as asgi,
+            path_router(web.port, asgi.port) as router,
         ):
-            yield Site(f"http://{LOOPBACK}:{port}", password, collection_id)
+            yield Site(f"http://{LOOPBACK}:{router.port}", password, collection_id)
 
 
 def test_a_notification_appears_live_on_the_open_page_in_chromium(served_live, combination):

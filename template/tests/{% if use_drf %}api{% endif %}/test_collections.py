@@ -15,14 +15,17 @@ def test_create_a_collection_of_your_own(jwt_api, user):
     assert user.collections.get().name == "Books"
 
 
-@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "x" * 121}, {"name": ["a"]}])
+@pytest.mark.parametrize(
+    "body", [{}, {"name": ""}, {"name": " "}, {"name": "x" * 121}, {"name": ["a"]}, {"name": 0}]
+)
 def test_create_rejects_invalid_names(jwt_api, body):
     assert_error(jwt_api.post(COLLECTIONS, body, format="json"), 400, "invalid", "name")
 
 
-def test_create_rejects_a_name_you_already_use(jwt_api, collection):
+def test_create_refuses_a_name_you_already_use_as_a_conflict(jwt_api, collection):
+    # Valid data, refused for what is already there: a 409, not a 400 that says it is invalid.
     response = jwt_api.post(COLLECTIONS, {"name": collection.name}, format="json")
-    assert_error(response, 400, "invalid", "non_field_errors")
+    assert_error(response, 409, "conflict", "non_field_errors")
 
 
 def test_retrieve_any_collection(jwt_api):

@@ -86,7 +86,7 @@ def test_create_collection_and_refuse_a_duplicate_name(gql, user):
         "name": "Books",
         "owner": {"username": user.username},
     }
-    assert error_codes(second) == ["invalid"]
+    assert error_codes(second) == ["conflict"]
 
 
 def test_update_changes_only_the_given_fields(gql, collection):

@@ -54,6 +54,10 @@ class ErrorAnswer:
         return body
 
 
+# The codes of Django's ValidationError for a unique field or constraint that a row already holds.
+UNIQUENESS = {"unique", "unique_together"}
+
+
 def error_answer(error: BaseException) -> ErrorAnswer | None:
     """The answer to an error a client can act on; None for any other (a bug)."""
     if isinstance(error, ApplicationError):
@@ -61,6 +65,11 @@ def error_answer(error: BaseException) -> ErrorAnswer | None:
     if isinstance(error, ValidationError):
         # Django names the errors of no particular field "__all__" (NON_FIELD_ERRORS).
         fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        if _codes(error) <= UNIQUENESS:
+            # Valid data that clashes with a row already there (a name in use): a conflict.
+            return ErrorAnswer(
+                status=409, code="conflict", message="This already exists.", fields=fields
+            )
         return ErrorAnswer(
             status=400, code="invalid", message="The data is not valid.", fields=fields
         )
@@ -71,3 +80,12 @@ def error_answer(error: BaseException) -> ErrorAnswer | None:
     if isinstance(error, ObjectDoesNotExist | Http404):
         return ErrorAnswer(status=404, code="not_found", message="No such object.")
     return None
+
+
+def _codes(error: ValidationError) -> set[str | None]:
+    problems = (
+        [problem for problems in error.error_dict.values() for problem in problems]
+        if hasattr(error, "error_dict")
+        else error.error_list
+    )
+    return {problem.code for problem in problems}

@@ -7,6 +7,7 @@ HTTP errors, {"type": "error", "error": {"code", "message"}} (core/errors.py), a
 stays open: a bad message is neither a crash nor silently dropped.
 """
 
+import contextlib
 import json
 import logging
 from typing import Any
@@ -21,12 +22,34 @@ logger = logging.getLogger(__name__)
 
 ROUTE = "notifications"
 
+# The close code of a server error (RFC 6455): the client should reconnect.
+INTERNAL_ERROR = 1011
+
 # A client has nothing longer than a ping to say.
 MAX_MESSAGE_CHARS = 4096
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    group: str | None = None
+    group: str | None = None  # the user's stream, once joined
+    counted = False  # in the open-connections gauge
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Serve one connection; however it ends, leave the group and the gauge.
+
+        disconnect() runs when the client or the server closes the socket. An error that ends
+        the consumer instead (the channel layer losing Redis, a bug) skips it: without this, the
+        gauge stayed up and the group kept the dead channel until Redis expired it.
+        """
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            if self.counted:
+                # Tell the client, which then reconnects, rather than just dropping the socket.
+                with contextlib.suppress(Exception):
+                    await send({"type": "websocket.close", "code": INTERNAL_ERROR})
+            raise
+        finally:
+            await self.leave()
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -38,12 +61,23 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         OPEN_CONNECTIONS.labels(ROUTE).inc()
+        self.counted = True
 
     async def disconnect(self, code: int) -> None:
-        # Only an accepted connection joined a group, and was counted.
-        if self.group is not None:
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Leave the user's group and the gauge, once; an error of the layer is only logged."""
+        if self.counted:
+            self.counted = False
             OPEN_CONNECTIONS.labels(ROUTE).dec()
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        group, self.group = self.group, None
+        if group is not None:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                # Redis forgets the membership by itself after the group expiry (a day).
+                logger.warning("could not leave the group %s", group, exc_info=True)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any

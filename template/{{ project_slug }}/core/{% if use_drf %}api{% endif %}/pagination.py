@@ -2,7 +2,7 @@
 
 DRF quietly falls back to the default for a bad `page_size` and caps an oversize one; here both
 are a 400 naming the parameter, so a client learns about its mistake instead of getting a page
-of a size it did not ask for.
+of a size it did not ask for. The schema gives both parameters the bounds checked here.
 """
 
 from typing import Any
@@ -21,6 +21,14 @@ class Pagination(pagination.PageNumberPagination):
     def get_page_size(self, request: Request) -> int:
         return self._parameter(request, "page_size", self.page_size, maximum=self.max_page_size)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
     def get_page_number(self, request: Request, paginator: Paginator[Any]) -> int | str:
         if request.query_params.get(self.page_query_param) in self.last_page_strings:
             return paginator.num_pages
@@ -28,10 +36,11 @@ class Pagination(pagination.PageNumberPagination):
 
     @staticmethod
     def _parameter(request: Request, name: str, default: int, maximum: int | None = None) -> int:
-        raw = request.query_params.get(name, "")
-        if raw == "":
+        if name not in request.query_params:
             return default
-        if not raw.isdigit() or int(raw) < 1:
+        raw = request.query_params[name]  # sent empty: a 400 as well
+        # ASCII digits only: str.isdigit() also holds for "²", which int() refuses.
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             raise ValidationError({name: ["Enter a whole number, 1 or more."]})
         if maximum is not None and int(raw) > maximum:
             raise ValidationError({name: [f"Ensure this value is at most {maximum}."]})

@@ -10,6 +10,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
+from ...core.api import fields
 from ..models import Collection, Item
 from ..representations import CollectionData, CollectionSummary, ItemData
 
@@ -27,28 +28,42 @@ class ItemOutputSerializer(DataclassSerializer[ItemData]):
         return dict(super().to_representation(ItemData.of(instance)))
 
 
-class ItemUpdateInputSerializer(serializers.Serializer[Any]):
-    """Every field optional: a PATCH changes only what it sends."""
+# The names a tag may have: a slug, as models.Tag stores it (lower-cased there).
+TAG = r"^[-a-zA-Z0-9_]+$"
+# An ISO 4217 code, in any case (the services store it upper-cased).
+CURRENCY = r"^[A-Za-z]{3}$"
 
-    name = serializers.CharField(max_length=200, required=False)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    currency = serializers.RegexField(
-        r"^[A-Za-z]{3}$", required=False, help_text="An ISO 4217 code such as EUR."
+
+class ItemUpdateInputSerializer(serializers.Serializer[Any]):
+    """The fields of an item to change: a PATCH changes only those it sends."""
+
+    name = fields.CharField(max_length=200, required=False)
+    price = fields.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    currency = fields.RegexField(
+        CURRENCY, required=False, help_text="An ISO 4217 code such as EUR."
     )
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), max_length=20, required=False
+        child=fields.RegexField(
+            TAG, max_length=50, help_text="Letters, digits, hyphens and underscores."
+        ),
+        max_length=20,
+        required=False,
+        help_text="The item's tags, all of them: they replace those it had.",
     )
-    metadata = serializers.DictField(required=False)
+    metadata = fields.JSONObjectField(required=False, help_text="Free-form attributes.")
 
 
 class ItemCreateInputSerializer(ItemUpdateInputSerializer):
-    collection = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=200)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    """A new item: `collection`, `name` and `price` are required; `currency` is EUR unless
+    given, and `tags` and `metadata` are empty unless given."""
+
+    collection = fields.IdField(help_text="The id of one of your collections.")
+    name = fields.CharField(max_length=200)
+    price = fields.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
 class CollectionInputSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=120)
+    name = fields.CharField(max_length=120, help_text="Unique among your collections.")
 
 
 class CollectionOutputSerializer(DataclassSerializer[CollectionData]):

@@ -9,19 +9,19 @@ core/errors.py says.
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet, ViewSet
 
 from ...core.api.permissions import IsOwnerOrReadOnly
+from ...core.api.schema import ErrorSerializer
 from ...users.models import User
 from .. import selectors, services
-from ..models import Collection, Item
+from ..models import Item
 from .filters import ItemFilter
 from .serializers import (
     CollectionInputSerializer,
@@ -59,14 +59,17 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         """Get one item"""
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(request=ItemCreateInputSerializer, responses={201: ItemOutputSerializer})
+    @extend_schema(
+        request=ItemCreateInputSerializer,
+        responses={
+            201: ItemOutputSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such collection."),
+        },
+    )
     def create(self, request: Request) -> Response:
         """Create an item in one of your collections"""
         data = _validated(ItemCreateInputSerializer, request.data)
-        try:
-            collection = selectors.collection_get(collection_id=data.pop("collection"))
-        except Collection.DoesNotExist:
-            raise ValidationError({"collection": ["No such collection."]}) from None
+        collection = selectors.collection_get(collection_id=data.pop("collection"))
         item = services.item_create(collection=collection, created_by=_user(request), **data)
         output = ItemOutputSerializer(selectors.item_get(item_id=item.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
@@ -92,7 +95,15 @@ class CollectionViewSet(ViewSet):
     permission_classes = [IsAuthenticated]
     lookup_value_regex = "[0-9]+"
 
-    @extend_schema(request=CollectionInputSerializer, responses={201: CollectionOutputSerializer})
+    @extend_schema(
+        request=CollectionInputSerializer,
+        responses={
+            201: CollectionOutputSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer, description="You have a collection of that name already."
+            ),
+        },
+    )
     def create(self, request: Request) -> Response:
         """Create a collection of your own"""
         data = _validated(CollectionInputSerializer, request.data)

@@ -1,4 +1,9 @@
 // Live notifications: one WebSocket to /ws/notifications/, reopened with backoff when it drops.
+//
+// The status line says which state the page is in (also as data-state, for styles and tests):
+// "Live" while the socket is open, "Offline" with the time of the next try while it is not, and
+// "Offline: no network" while the browser has none (it tries again as soon as it is back).
+// Events published while the page is offline are not replayed: the list shows what arrived.
 (() => {
   "use strict";
 
@@ -6,7 +11,23 @@
   const list = document.getElementById("notifications-list");
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const url = `${scheme}://${window.location.host}/ws/notifications/`;
-  let retryDelay = 1000;
+  const FIRST_DELAY = 1000;
+  const MAX_DELAY = 30000;
+  // A ping when nothing came for this long; no answer within PONG_TIMEOUT: the socket is dead
+  // (a laptop woke up, a proxy dropped the connection without closing it).
+  const PING_INTERVAL = 25000;
+  const PONG_TIMEOUT = 10000;
+
+  let socket = null;
+  let retryDelay = FIRST_DELAY;
+  let retryTimer = null;
+  let pingTimer = null;
+  let pongTimer = null;
+
+  function setStatus(state, text) {
+    status.dataset.state = state;
+    status.textContent = text;
+  }
 
   function describe(event) {
     const item = event.item;
@@ -29,13 +50,45 @@
     list.prepend(entry);
   }
 
+  function stopHeartbeat() {
+    window.clearTimeout(pingTimer);
+    window.clearTimeout(pongTimer);
+  }
+
+  // Any message proves the socket alive: wait again before the next ping.
+  function heartbeat() {
+    stopHeartbeat();
+    pingTimer = window.setTimeout(() => {
+      socket.send(JSON.stringify({ type: "ping" }));
+      pongTimer = window.setTimeout(() => socket.close(), PONG_TIMEOUT);
+    }, PING_INTERVAL);
+  }
+
+  function scheduleRetry() {
+    window.clearTimeout(retryTimer);
+    if (!navigator.onLine) {
+      setStatus("offline", "Offline: no network");
+      return; // the "online" event reconnects
+    }
+    // Up to a fifth more or less, so that clients dropped together do not return together.
+    const delay = Math.round(retryDelay * (0.8 + Math.random() * 0.4));
+    setStatus("offline", `Offline: retrying in ${Math.ceil(delay / 1000)} s`);
+    retryTimer = window.setTimeout(connect, delay);
+    retryDelay = Math.min(retryDelay * 2, MAX_DELAY);
+  }
+
   function connect() {
-    const socket = new WebSocket(url);
-    socket.addEventListener("open", () => {
-      status.textContent = "Live";
-      retryDelay = 1000;
+    window.clearTimeout(retryTimer);
+    setStatus("connecting", "Connecting…");
+    const current = new WebSocket(url);
+    socket = current;
+    current.addEventListener("open", () => {
+      setStatus("live", "Live");
+      retryDelay = FIRST_DELAY;
+      heartbeat();
     });
-    socket.addEventListener("message", (message) => {
+    current.addEventListener("message", (message) => {
+      heartbeat();
       const event = JSON.parse(message.data);
       if (event.type === "error") {
         console.warn("notifications:", event.error.message);
@@ -43,12 +96,22 @@
         show(event);
       }
     });
-    socket.addEventListener("close", () => {
-      status.textContent = `Disconnected; retrying in ${retryDelay / 1000} s`;
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
+    current.addEventListener("close", () => {
+      if (current !== socket) {
+        return; // an older socket, already replaced
+      }
+      stopHeartbeat();
+      scheduleRetry();
     });
   }
+
+  window.addEventListener("offline", () => socket.close());
+  window.addEventListener("online", () => {
+    if (socket.readyState === WebSocket.CLOSED) {
+      retryDelay = FIRST_DELAY;
+      connect();
+    }
+  });
 
   connect();
 })();
