@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("metrics", metrics_view, name="metrics"),
+    path("csrf/", views.csrf, name="csrf"),
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -21,3 +22,13 @@ def _items_url() -> str:
         return reverse("api:item-list")
     except NoReverseMatch:
         return reverse("items:list")
+
+
+@require_GET
+def csrf(request: HttpRequest) -> JsonResponse:
+    """The CSRF cookie, and its token, for a browser client about to POST with its session.
+
+    Echo the token in the X-CSRFToken header of each POST (to /graphql/, /api/v1/, ...). Pages of
+    the project set the cookie themselves; this is for a front end served on its own.
+    """
+    return JsonResponse({"csrf_token": get_token(request)})

@@ -15,6 +15,7 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from ..core.errors import ApplicationError, error_answer
+from ..core.ws_auth import TICKET_NOT_VALID, answered_subprotocol, ticket_refused
 from ..items.events import UnknownEvent, from_wire, user_stream
 from .metrics import OPEN_CONNECTIONS
 
@@ -24,6 +25,9 @@ ROUTE = "notifications"
 
 # The close code of a server error (RFC 6455): the client should reconnect.
 INTERNAL_ERROR = 1011
+
+# The subprotocol a client may offer beside its ticket (core/ws_auth.py); none is needed.
+SUBPROTOCOL = "notifications"
 
 # A client has nothing longer than a ping to say.
 MAX_MESSAGE_CHARS = 4096
@@ -52,6 +56,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.leave()
 
     async def connect(self) -> None:
+        subprotocol = answered_subprotocol(self.scope, SUBPROTOCOL)
+        if ticket_refused(self.scope):
+            # Accepted, then closed with a code that says why (core/ws_auth.py).
+            await self.accept(subprotocol)
+            await self.close(code=TICKET_NOT_VALID)
+            return
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             # Closing before accepting refuses the handshake: the client sees HTTP 403.
@@ -59,7 +69,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = user_stream(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        await self.accept(subprotocol)
         OPEN_CONNECTIONS.labels(ROUTE).inc()
         self.counted = True
 

@@ -50,11 +50,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django answers 500 and logs it
-    response.data = {"error": _error_body(exc)}
+    response.data = {"error": error_body(exc)}
     return response
 
 
-def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
+def error_body(exc: exceptions.APIException) -> dict[str, Any]:
     detail: Any = exc.detail
     if isinstance(exc, exceptions.ValidationError):
         fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
