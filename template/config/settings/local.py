@@ -13,6 +13,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 globals().update(mail_settings("console"))
 METRICS_PUBLIC = True
 SENTRY_ENVIRONMENT = "local"
+# Passkeys and security keys on http://localhost (browsers allow WebAuthn there).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 # Profiling in development only: django-debug-toolbar is a dev dependency, so it is neither in
 # production settings nor in a production install. It shows for requests from INTERNAL_IPS.

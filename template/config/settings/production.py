@@ -52,6 +52,11 @@ globals().update(
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Accounts: nobody signs in before confirming their address (not configurable here), and the
+# links mailed to them are https.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
 LOG_FORMAT = "json"
 LOGGING["handlers"]["console"]["formatter"] = "json"
 

@@ -14,10 +14,10 @@ def test_page_opens_the_socket_for_a_signed_in_user(auth_client: Client):
 
 
 @pytest.mark.django_db
-def test_page_sends_anonymous_visitors_to_sign_in(client: Client):
+def test_page_sends_anonymous_visitors_to_the_account_sign_in(client: Client):
     response = client.get("/notifications/")
     assert response.status_code == 302
-    assert "login" in response["Location"]
+    assert response["Location"] == "/accounts/login/?next=/notifications/"
 
 
 def test_asgi_application_is_the_channels_router():
