@@ -10,7 +10,16 @@ from config.settings.mail import mail_settings
 DEBUG = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development-only")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-globals().update(mail_settings("console"))
+# E-mail is printed to the console, or sent to the SMTP server DJANGO_EMAIL_HOST names (Mailpit,
+# with the compose file: http://localhost:8025 shows what was sent).
+if env("DJANGO_EMAIL_HOST", default=""):
+    globals().update(
+        mail_settings(
+            "smtp", host=env("DJANGO_EMAIL_HOST"), port=env.int("DJANGO_EMAIL_PORT", default=1025)
+        )
+    )
+else:
+    globals().update(mail_settings("console"))
 METRICS_PUBLIC = True
 SENTRY_ENVIRONMENT = "local"
 # Passkeys and security keys on http://localhost (browsers allow WebAuthn there).

@@ -4,6 +4,10 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set; without them the process
 start with an error that names the missing variable. `manage.py check --deploy` is clean here.
 """
 
+import os
+from importlib.util import find_spec
+
+from django.core.exceptions import ImproperlyConfigured
 from split_settings.tools import include, optional
 
 from config.layers import LAYERS
@@ -41,14 +45,33 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-globals().update(
-    mail_settings(
-        "smtp",
-        host=env("DJANGO_EMAIL_HOST", default="localhost"),
-        port=env.int("DJANGO_EMAIL_PORT", default=587),
-        use_tls=True,
+# E-mail: plain SMTP (DJANGO_EMAIL_HOST, ...) unless DJANGO_EMAIL_PROVIDER names an Anymail
+# provider (mailgun, postmark, amazon_ses, sendgrid, brevo, ...): then every ANYMAIL_<NAME>
+# variable becomes ANYMAIL["<NAME>"] (ANYMAIL_MAILGUN_API_KEY, ...). No credential in a file.
+EMAIL_PROVIDER: str = env("DJANGO_EMAIL_PROVIDER", default="smtp")
+if EMAIL_PROVIDER == "smtp":
+    globals().update(
+        mail_settings(
+            "smtp",
+            host=env("DJANGO_EMAIL_HOST", default="localhost"),
+            port=env.int("DJANGO_EMAIL_PORT", default=587),
+            username=env("DJANGO_EMAIL_HOST_USER", default=""),
+            password=env("DJANGO_EMAIL_HOST_PASSWORD", default=""),
+            use_tls=True,
+        )
     )
-)
+else:
+    if find_spec(f"anymail.backends.{EMAIL_PROVIDER}") is None:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMAIL_PROVIDER={EMAIL_PROVIDER!r} is not an Anymail provider "
+            "(https://anymail.dev/en/stable/esps/), nor smtp"
+        )
+    globals().update(mail_settings(f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"))
+    ANYMAIL = {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_")
+    }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -75,3 +75,41 @@ def test_production_logs_one_json_object_per_line():
     assert record["request_id"] == "-"  # outside a request
     assert record["volume"] == "/var"
     assert "time" in record
+
+
+def test_production_sends_through_the_anymail_provider_the_environment_names():
+    script = (
+        "from django.conf import settings; from django.core.mail import get_connection; "
+        "print(type(get_connection()).__module__, sorted(settings.ANYMAIL))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        **REQUIRED,
+        DJANGO_EMAIL_PROVIDER="mailgun",
+        ANYMAIL_MAILGUN_API_KEY=secrets.token_urlsafe(16),
+    )
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[-1]
+    assert line == "anymail.backends.mailgun ['MAILGUN_API_KEY']"
+
+
+def test_production_sends_over_smtp_by_default():
+    script = "from django.core.mail import get_connection; print(type(get_connection()).__module__)"
+    result = manage("shell", "-c", script, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp"
+
+
+def test_production_refuses_an_unknown_email_provider():
+    result = manage("check", **REQUIRED, DJANGO_EMAIL_PROVIDER="pigeon")
+    assert result.returncode != 0
+    assert "DJANGO_EMAIL_PROVIDER='pigeon' is not an Anymail provider" in result.stderr
+
+
+def test_production_requires_email_verification():
+    script = "from django.conf import settings; print(settings.ACCOUNT_EMAIL_VERIFICATION)"
+    result = manage("shell", "-c", script, **REQUIRED, ACCOUNT_EMAIL_VERIFICATION="none")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "mandatory"
