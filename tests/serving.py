@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import mailbox
 import os
 import re
 import secrets
@@ -30,7 +31,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +45,7 @@ from tests.services import (
     free_port,
     gunicorn,
     http_get,
+    port_open,
     private_redis,
     stop_process,
     wait_until,
@@ -192,6 +197,7 @@ class Site:
     asgi: Asgi | None
     redis: PrivateRedis | None
     passwords: dict[str, str] = field(default_factory=dict)
+    mail: MailCatcher | None = None
 
     @property
     def base_url(self) -> str:
@@ -244,6 +250,8 @@ def served(
         private = stack.enter_context(private_redis()) if redis else None
         if private is not None:
             env["REDIS_URL"] = private.url
+        mail = stack.enter_context(mail_catcher(project, workdir))
+        env.update(mail.env)
         # Pages (the login form) name their static files through the collected manifest.
         project.manage("collectstatic", "--noinput", settings="production", env=env)
         project.manage("migrate", "--noinput", settings="production", env=env)
@@ -257,54 +265,145 @@ def served(
             if asgi_workers
             else None
         )
-        yield Site(project, env, workdir, http, asgi, private, passwords)
+        yield Site(project, env, workdir, http, asgi, private, passwords, mail)
+
+
+@dataclass
+class MailCatcher:
+    """An SMTP server on loopback that the project sends its mail to, as production sends to a
+    relay (STARTTLS included), keeping each message in a maildir."""
+
+    env: dict[str, str]
+    maildir: Path
+
+    def messages_to(self, address: str) -> list[EmailMessage]:
+        box = mailbox.Maildir(self.maildir, factory=None, create=False)
+        parsed = [message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box]
+        return [message for message in parsed if message["To"] == address]
+
+    def link_to(self, address: str) -> str:
+        """The one link of the last message sent to `address`, waiting for it to arrive."""
+        wait_until(lambda: self.messages_to(address), 30, f"a mail to {address}")
+        text = self.messages_to(address)[-1].get_body(preferencelist=("plain",))
+        assert text is not None
+        [url] = re.findall(r"https?://\S+", text.get_content())
+        return str(url)
+
+
+@contextlib.contextmanager
+def mail_catcher(project: Project, workdir: Path) -> Iterator[MailCatcher]:
+    """aiosmtpd (a development dependency of every generated project) with STARTTLS, its
+    certificate made here for 127.0.0.1 and trusted by the project through SSL_CERT_FILE."""
+    cert, key, maildir = workdir / "smtp-cert.pem", workdir / "smtp-key.pem", workdir / "mail"
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    openssl += ["-keyout", str(key), "-out", str(cert), "-subj", f"/CN={LOOPBACK}"]
+    openssl += ["-addext", f"subjectAltName=IP:{LOOPBACK}"]
+    subprocess.run(openssl, check=True, capture_output=True)
+    for folder in ("cur", "new", "tmp"):
+        (maildir / folder).mkdir(parents=True)
+    port = free_port()
+    command = [str(project.path / ".venv" / "bin" / "python"), "-m", "aiosmtpd", "-n"]
+    command += ["-l", f"{LOOPBACK}:{port}", "--tlscert", str(cert), "--tlskey", str(key)]
+    command += ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)]
+    with (workdir / "smtp.log").open("wb") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until(lambda: port_open(port), 30, "the SMTP server to listen")
+        env = {
+            "DJANGO_EMAIL_HOST": LOOPBACK,
+            "DJANGO_EMAIL_PORT": str(port),
+            "SSL_CERT_FILE": str(cert),
+        }
+        yield MailCatcher(env, maildir)
+    finally:
+        stop_process(process)
 
 
 def seed_script(project: Project, passwords: dict[str, str]) -> str:
+    # user_create() vouches for each address (a confirmed EmailAddress), so they sign in by
+    # e-mail at once, as the project's own users made by staff do.
     return (
         f"from {project.slug}.items import services\n"
-        f"from {project.slug}.users.models import User\n"
+        f"from {project.slug}.users.services import user_create\n"
         f"for name, password in {passwords!r}.items():\n"
-        "    user = User.objects.create_user(name, f'{name}@example.com', password)\n"
+        "    user = user_create(username=name, email=f'{name}@example.com', password=password)\n"
         "    services.collection_create(owner=user, name=f'{name} collection')\n"
     )
 
 
+def email_of(username: str) -> str:
+    return f"{username}@example.com"
+
+
 @dataclass
 class Session:
-    """A signed-in user as REST, GraphQL and WebSocket clients present themselves."""
+    """A signed-in user as clients present themselves: API clients with the one token, browsers
+    with their session."""
 
-    token: str  # JWT access token: `Authorization: Bearer <token>` for the REST API
-    session_id: str  # Django's session, for GraphQL and the WebSockets
-    csrf_token: str  # echoed in X-CSRFToken on GraphQL POSTs
+    token: str  # the JWT access token: `Authorization: Bearer <token>` on /api/v1/, /graphql/
+    refresh_token: str
+    session_id: str  # Django's session, for browsers' GraphQL and WebSockets
+    csrf_token: str  # echoed in X-CSRFToken on a browser's POSTs
 
     @property
     def cookie(self) -> str:
         return f"sessionid={self.session_id}; csrftoken={self.csrf_token}"
 
 
+APP_API = "/_allauth/app/v1"
+BROWSER_API = "/_allauth/browser/v1"
+
+
 def sign_in(site: Site, username: str) -> Session:
-    """The one place the clients sign in: a JWT from POST /api/v1/auth/token/, and a session
-    from the REST framework's login form (POST /api/auth/login/)."""
-    password = site.passwords[username]
-    answer = post_json(
-        site.base_url + "/api/v1/auth/token/", {"username": username, "password": password}
-    )
-    form = urllib.request.urlopen(site.base_url + "/api/auth/login/", timeout=15)
-    csrf_cookie = cookies_of(form)["csrftoken"]
-    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.read().decode())
-    assert form_token, "no CSRF token in the login form"
+    """The one place the clients sign in, the way the project's docs tell its clients to: an API
+    client through allauth's headless API for apps (its answer carries the access token), a
+    browser through the headless API for browsers (GET /csrf/, then a POST that sets the
+    session cookie). Both by e-mail address and password."""
+    credentials = {"email": email_of(username), "password": site.passwords[username]}
+    answer = post_json(site.base_url + APP_API + "/auth/login", credentials)
+    meta = answer["meta"]
+    assert isinstance(meta, dict) and meta.get("is_authenticated"), answer
+    session_id, csrf_token = browser_sign_in(site, credentials)
+    return Session(str(meta["access_token"]), str(meta["refresh_token"]), session_id, csrf_token)
+
+
+def browser_sign_in(site: Site, credentials: dict[str, str]) -> tuple[str, str]:
+    """A browser's session cookie and CSRF token, signed in through /_allauth/browser/v1/."""
+    with urllib.request.urlopen(site.base_url + "/csrf/", timeout=15) as first:
+        csrf_token = cookies_of(first)["csrftoken"]
     login = urllib.request.Request(
-        site.base_url + "/api/auth/login/",
-        data=urllib.parse.urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": form_token[1]}
-        ).encode(),
-        headers={"Cookie": f"csrftoken={csrf_cookie}"},
+        site.base_url + BROWSER_API + "/auth/login",
+        data=json.dumps(credentials).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": f"csrftoken={csrf_token}",
+            "X-CSRFToken": csrf_token,
+            # Django checks a secure request's Referer; over plain HTTP the Origin is enough.
+            "Origin": site.base_url,
+        },
     )
-    with NoRedirects().open(login, timeout=15) as signed_in:
-        assert signed_in.getcode() == 302, signed_in.read()[:500]
+    with urllib.request.urlopen(login, timeout=15) as signed_in:
+        assert signed_in.getcode() == 200, signed_in.read()[:500]
         cookies = cookies_of(signed_in)
-    return Session(str(answer["access"]), cookies["sessionid"], cookies["csrftoken"])
+    # Signing in rotates the CSRF token when Django sends a new cookie.
+    return cookies["sessionid"], cookies.get("csrftoken", csrf_token)
+
+
+def request_json(
+    url: str, body: object | None = None, **headers: str
+) -> tuple[int, dict[str, Any]]:
+    """POST `body` as JSON (or a bodiless POST); the status and the JSON answer, 4xx included."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as answer:
+            return answer.getcode(), json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
 
 
 def post_json(url: str, body: object) -> dict[str, object]:
@@ -322,26 +421,6 @@ def cookies_of(response) -> dict[str, str]:
         name, _, rest = header.partition("=")
         cookies[name.strip()] = rest.split(";", 1)[0]
     return cookies
-
-
-class _KeepRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class NoRedirects:
-    """urllib without following redirects: a login's 302 carries the cookies to read."""
-
-    def __init__(self) -> None:
-        self.opener = urllib.request.build_opener(_KeepRedirect)
-
-    def open(self, request: urllib.request.Request, timeout: float):
-        try:
-            return self.opener.open(request, timeout=timeout)
-        except urllib.error.HTTPError as error:
-            if error.code in (301, 302, 303):
-                return error
-            raise
 
 
 def terminate(process: subprocess.Popen[bytes] | None) -> None:

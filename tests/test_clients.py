@@ -28,6 +28,7 @@ import contextlib
 import importlib
 import json
 import os
+import secrets
 import shlex
 import subprocess
 import sys
@@ -48,6 +49,7 @@ from gql.transport.httpx import HTTPXTransport
 from gql.transport.websockets import WebsocketsTransport
 from playwright.sync_api import expect
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
 from tests.harness import (
@@ -58,7 +60,16 @@ from tests.harness import (
     matrix_combination,
 )
 from tests.services import LOOPBACK, free_port, http_get, wait_until
-from tests.serving import Session, Site, path_router, served, sign_in, terminate
+from tests.serving import (
+    APP_API,
+    Session,
+    Site,
+    path_router,
+    request_json,
+    served,
+    sign_in,
+    terminate,
+)
 from tests.test_browser import chromium
 
 DRF_ONLY = matrix_combination(drf=True)
@@ -561,6 +572,87 @@ def test_gql_queries_mutates_and_hears_the_event_on_a_subscription(site, session
     assert created["createItem"]["name"] == "Heard"
     assert event["notifications"]["type"] == "item.created"
     assert event["notifications"]["item"]["id"] == created["createItem"]["id"]
+
+
+# --- one sign-in, one token for every front end ------------------------------------------------
+
+
+@BOTH
+def test_an_api_client_signs_up_and_uses_one_token_on_rest_graphql_and_websockets(
+    site, combination
+):
+    """Sign up through allauth's API for apps, confirm the address with the link mailed over
+    SMTP, sign in: the access token of that answer is accepted by the REST API, by /graphql/
+    without any CSRF token, and (traded for a single-use ticket) by both WebSockets. Neither
+    the token nor the ticket is written to the servers' logs."""
+    assert site.mail is not None
+    email, password = "newcomer@example.com", secrets.token_urlsafe(16)
+    app = site.base_url + APP_API
+    status, signed_up = request_json(app + "/auth/signup", {"email": email, "password": password})
+    assert status == 401, signed_up  # signed in only once the address is confirmed
+    session_token = signed_up["meta"]["session_token"]
+    key = site.mail.link_to(email).rstrip("/").rsplit("/", 1)[-1]
+    status, verified = request_json(
+        app + "/auth/email/verify", {"key": key}, **{"X-Session-Token": session_token}
+    )
+    assert status == 200, verified
+    status, signed_in = request_json(app + "/auth/login", {"email": email, "password": password})
+    assert status == 200, signed_in
+    token = signed_in["meta"]["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    me = json.load(
+        urllib.request.urlopen(
+            urllib.request.Request(site.base_url + "/api/v1/users/me/", headers=bearer), timeout=15
+        )
+    )
+    assert me["email"] == email
+    secrets_seen = [token]
+    if combination.graphql:
+        status, answer = request_json(
+            site.base_url + "/graphql/", {"query": "{ me { username } }"}, **bearer
+        )
+        assert (status, answer["data"]["me"]["username"]) == (200, me["username"])
+    if combination.channels:
+        secrets_seen += asyncio.run(ws_with_tickets(site, bearer, graphql=combination.graphql))
+    logs = site.http.log_text() + (site.asgi.log_text() if site.asgi else "")
+    assert not [secret for secret in secrets_seen if secret in logs]
+
+
+async def ws_with_tickets(site: Site, bearer: dict[str, str], *, graphql: bool) -> list[str]:
+    """Open the notifications socket, and the GraphQL one if any, each with a ticket of its own;
+    a ticket used twice is refused with close code 4401. Answers the tickets used."""
+    assert site.asgi is not None
+
+    def ticket() -> str:
+        status, answer = request_json(site.base_url + "/api/v1/auth/ws-ticket/", **bearer)
+        assert status == 201, answer
+        return str(answer["ticket"])
+
+    origin = {"Origin": site.base_url}
+    used = ticket()
+    url = site.asgi.ws_url + "/ws/notifications/"
+    protocols = ["notifications", f"ticket.{used}"]
+    async with connect(url, subprotocols=protocols, additional_headers=origin) as socket:
+        assert socket.subprotocol == "notifications"
+        await socket.send(json.dumps({"type": "ping"}))
+        assert json.loads(await socket.recv()) == {"type": "pong"}
+    async with connect(url, subprotocols=protocols, additional_headers=origin) as again:
+        with pytest.raises(ConnectionClosed) as refused:
+            await again.recv()
+        assert refused.value.rcvd is not None and refused.value.rcvd.code == 4401
+    tickets = [used]
+    if graphql:
+        tickets.append(ticket())
+        transport = WebsocketsTransport(
+            url=site.asgi.ws_url + "/graphql/",
+            headers=origin,
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL, f"ticket.{tickets[-1]}"],
+        )
+        async with Client(transport=transport) as subscriber:
+            answer = await subscriber.execute(gql("{ me { email } }"))
+        assert answer["me"]["email"] == "newcomer@example.com"
+    return tickets
 
 
 # --- the notifications page, in Chromium -------------------------------------------------------
