@@ -278,7 +278,9 @@ class MailCatcher:
 
     def messages_to(self, address: str) -> list[EmailMessage]:
         box = mailbox.Maildir(self.maildir, factory=None, create=False)
-        parsed = [message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box]
+        parsed = [
+            message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box.keys()
+        ]
         return [message for message in parsed if message["To"] == address]
 
     def link_to(self, address: str) -> str:
