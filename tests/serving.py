@@ -279,7 +279,7 @@ class MailCatcher:
     def messages_to(self, address: str) -> list[EmailMessage]:
         box = mailbox.Maildir(self.maildir, factory=None, create=False)
         parsed = [
-            message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box.keys()
+            message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box.iterkeys()
         ]
         return [message for message in parsed if message["To"] == address]
 
