@@ -28,7 +28,7 @@ def _items_url() -> str:
 def csrf(request: HttpRequest) -> JsonResponse:
     """The CSRF cookie, and its token, for a browser client about to POST with its session.
 
-    Echo the token in the X-CSRFToken header of each POST (to /graphql/, /api/v1/, ...). Pages of
-    the project set the cookie themselves; this is for a front end served on its own.
+    Echo the token in the X-CSRFToken header of each POST a signed-in browser sends. Pages of the
+    project set the cookie themselves; this is for a front end served on its own.
     """
     return JsonResponse({"csrf_token": get_token(request)})

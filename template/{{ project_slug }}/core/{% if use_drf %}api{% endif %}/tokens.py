@@ -2,9 +2,9 @@
 
 API clients sign up and sign in through django-allauth's headless API for apps (/_allauth/app/v1/)
 or with a username and password at /api/v1/auth/token/. Both end with the same pair of JSON Web
-Tokens (simplejwt's): the access token is what /api/v1/, /graphql/ and the WebSocket ticket
-endpoint accept, as `Authorization: Bearer <access>`; the refresh token renews the pair at
-/api/v1/auth/token/refresh/ or /_allauth/app/v1/tokens/refresh, rotated either way.
+Tokens (simplejwt's): the access token is what every API of the project accepts, as
+`Authorization: Bearer <access>` (docs/api-auth.md lists them); the refresh token renews the
+pair at /api/v1/auth/token/refresh/ or /_allauth/app/v1/tokens/refresh, rotated either way.
 
 During allauth's flows (sign-up, e-mail verification, a second factor) the client carries
 allauth's own session token in X-Session-Token; only allauth's endpoints read it.
