@@ -84,3 +84,18 @@ def test_a_recovery_code_signs_in_instead(client: Client, two_factor_user):
     response = client.post("/accounts/2fa/authenticate/", {"code": codes.get_unused_codes()[0]})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_guessing_codes_is_cut_off_even_before_the_right_one(client: Client, two_factor_user):
+    # allauth's failed-sign-in limit guards the second step (django-axes sees passwords only).
+    user, secret = two_factor_user
+    sign_in(client, user.email)
+    right = totp(secret)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        assert client.post("/accounts/2fa/authenticate/", {"code": wrong}).status_code == 200
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": right})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
