@@ -57,7 +57,7 @@ if EMAIL_PROVIDER == "smtp":
             port=env.int("DJANGO_EMAIL_PORT", default=587),
             username=env("DJANGO_EMAIL_HOST_USER", default=""),
             password=env("DJANGO_EMAIL_HOST_PASSWORD", default=""),
-            use_tls=True,
+            use_tls=env.bool("DJANGO_EMAIL_USE_TLS", default=True),
         )
     )
 else:
