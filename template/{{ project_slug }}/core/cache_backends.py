@@ -122,7 +122,7 @@ class FailSoftRedisCache(RedisCache):
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         # Without Redis the key is not there: incr() raises ValueError, as for any missing key.
-        found = self._guard(
+        found: Any = self._guard(
             "incr", True, _MISSING, partial(RedisCache.incr, self, key, delta, version)
         )
         if found is _MISSING:
