@@ -10,12 +10,13 @@ turn requests into errors. While it is, reads miss and writes are skipped, each 
 backend tries Redis again every RETRY_SECONDS (in between, it does not wait on a dead socket), and
 uses it as soon as it answers: no restart.
 
-No stale value outlives a write skipped while Redis was away: a process that skipped a write (a
-set, or a delete that invalidated a cached copy) removes every key of the cache (those under its
-KEY_PREFIX, nothing else in that Redis database) before it serves anything from Redis again. A
-process that skipped no write only checks that Redis answers. Until the process that skipped the
-write makes its own next cache call, another process may still read what was cached before the
-outage; under traffic that is the next request of that process (docs/resilience.md).
+No stale value outlives a write skipped while Redis was away (a set, or a delete that invalidated
+a cached copy, skipped by this process or another): a process that found Redis unreachable
+removes every key of the cache (those under its KEY_PREFIX, nothing else in that Redis database)
+before it serves anything from Redis again. Every process that makes a cache call while Redis is
+away finds it so, and with sessions cached every signed-in request makes one; a process that made
+none during the outage reads what the others left (docs/resilience.md). The cache is cold after
+an outage: reads fall through to the database until it is warm again.
 """
 
 import logging
@@ -56,7 +57,11 @@ class InstrumentedLocMemCache(_CountGets, LocMemCache):
 
 
 class FailSoftRedisCache(RedisCache):
-    """Django's Redis cache, answering as an empty cache that keeps nothing while Redis is away."""
+    """Django's Redis cache, answering as an empty cache that keeps nothing while Redis is away.
+
+    Reads miss (get() answers its default, has_key() False, incr() raises ValueError as for a
+    missing key), writes are skipped (add() answers False, set_many() every key).
+    """
 
     # Seconds between two attempts to reach Redis once it failed.
     RETRY_SECONDS = 5.0
@@ -70,67 +75,62 @@ class FailSoftRedisCache(RedisCache):
         self._lock = threading.Lock()
         self._down_since: float | None = None  # monotonic time of the first failure
         self._retry_at = 0.0
-        self._stale = False  # a write was skipped: clear before trusting Redis again
         self._warned_at: float | None = None
         self._skipped = 0  # operations answered without Redis since the last warning
 
-    # The operations, each with what it answers without Redis and whether it writes.
+    # The operations, each with what it answers without Redis.
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return self._guard(
-            "get", False, default, partial(RedisCache.get, self, key, default, version)
-        )
+        return self._guard("get", default, partial(RedisCache.get, self, key, default, version))
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         keys = list(keys)
-        return self._guard("get_many", False, {}, partial(RedisCache.get_many, self, keys, version))
+        return self._guard("get_many", {}, partial(RedisCache.get_many, self, keys, version))
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return self._guard("has_key", False, False, partial(RedisCache.has_key, self, key, version))
+        return self._guard("has_key", False, partial(RedisCache.has_key, self, key, version))
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
         return self._guard(
-            "add", True, False, partial(RedisCache.add, self, key, value, timeout, version)
+            "add", False, partial(RedisCache.add, self, key, value, timeout, version)
         )
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> None:
-        self._guard("set", True, None, partial(RedisCache.set, self, key, value, timeout, version))
+        self._guard("set", None, partial(RedisCache.set, self, key, value, timeout, version))
 
     def set_many(
         self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
         # The keys not stored, as Django's API says.
         return self._guard(
-            "set_many", True, list(data), partial(RedisCache.set_many, self, data, timeout, version)
+            "set_many", list(data), partial(RedisCache.set_many, self, data, timeout, version)
         )
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._guard(
-            "touch", True, False, partial(RedisCache.touch, self, key, timeout, version)
-        )
+        return self._guard("touch", False, partial(RedisCache.touch, self, key, timeout, version))
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return self._guard("delete", True, False, partial(RedisCache.delete, self, key, version))
+        return self._guard("delete", False, partial(RedisCache.delete, self, key, version))
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
         keys = list(keys)
-        self._guard("delete_many", True, None, partial(RedisCache.delete_many, self, keys, version))
+        self._guard("delete_many", None, partial(RedisCache.delete_many, self, keys, version))
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         # Without Redis the key is not there: incr() raises ValueError, as for any missing key.
         found: Any = self._guard(
-            "incr", True, _MISSING, partial(RedisCache.incr, self, key, delta, version)
+            "incr", _MISSING, partial(RedisCache.incr, self, key, delta, version)
         )
         if found is _MISSING:
             raise ValueError(f"Key '{key}' not found.")
         return int(found)
 
     def clear(self) -> None:
-        self._guard("clear", True, None, partial(RedisCache.clear, self))
+        self._guard("clear", None, partial(RedisCache.clear, self))
 
     # The breaker.
 
@@ -139,17 +139,17 @@ class FailSoftRedisCache(RedisCache):
         """Whether the last call reached Redis (False from a failure until Redis answers again)."""
         return self._down_since is None
 
-    def _guard(self, operation: str, writes: bool, fallback: T, call: Callable[[], T]) -> T:
+    def _guard(self, operation: str, fallback: T, call: Callable[[], T]) -> T:
         if self._down_since is not None and not self._reconnect():
-            return self._skip(operation, writes, fallback)
+            return self._skip(operation, fallback)
         try:
             return call()
         except UNAVAILABLE as error:
             self._failed(error)
-            return self._skip(operation, writes, fallback)
+            return self._skip(operation, fallback)
 
     def _reconnect(self) -> bool:
-        """Whether Redis may be used again: clears what may be stale first, when that is needed."""
+        """Whether Redis may be used again: clears what may be stale first."""
         with self._lock:
             if self._down_since is None:
                 return True  # another thread got there first
@@ -158,7 +158,7 @@ class FailSoftRedisCache(RedisCache):
                 return False
             self._retry_at = now + self.RETRY_SECONDS
             try:
-                removed = self._clear_stale() if self._stale else self._ping()
+                removed = self._clear_stale()
             except UNAVAILABLE:
                 return False
             logger.warning(
@@ -166,12 +166,8 @@ class FailSoftRedisCache(RedisCache):
                 now - self._down_since,
                 removed,
             )
-            self._down_since, self._stale, self._skipped = None, False, 0
+            self._down_since, self._skipped = None, 0
             return True
-
-    def _ping(self) -> int:
-        self._cache.get_client(None, write=True).ping()
-        return 0
 
     def _clear_stale(self) -> int:
         client = self._cache.get_client(None, write=True)
@@ -203,9 +199,7 @@ class FailSoftRedisCache(RedisCache):
                 )
                 self._skipped = 0
 
-    def _skip(self, operation: str, writes: bool, fallback: T) -> T:
-        if writes:
-            self._stale = True
+    def _skip(self, operation: str, fallback: T) -> T:
         self._skipped += 1
         CACHE_UNAVAILABLE.labels(operation).inc()
         return fallback
