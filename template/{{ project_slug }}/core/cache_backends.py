@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -170,7 +170,8 @@ class FailSoftRedisCache(RedisCache):
             return True
 
     def _clear_stale(self) -> int:
-        client = self._cache.get_client(None, write=True)
+        # The client of Django's backend (its stubs do not declare it on every Django line).
+        client = cast(Any, self)._cache.get_client(None, write=True)
         removed = 0
         batch: list[Any] = []
         for key in client.scan_iter(match=f"{self.key_prefix}:*", count=self.CLEAR_BATCH):
