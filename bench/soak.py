@@ -77,6 +77,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--fraction", type=float, default=0.7, help="of the measured throughput")
     parser.add_argument("--rate", type=float, default=0, help="requests per second (overrides)")
+    parser.add_argument(
+        "--window", type=float, default=60, help="seconds per row of the p95 series (a minute)"
+    )
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=64)
     parser.add_argument("--rows", type=int, default=10_000)
@@ -196,10 +199,11 @@ async def steady_load(
     return samples
 
 
-def per_minute(samples: list[tuple[float, float, int]]) -> list[dict[str, Any]]:
+def per_minute(samples: list[tuple[float, float, int]], window: float) -> list[dict[str, Any]]:
+    """One row per window (a minute unless --window says otherwise) of the run."""
     minutes: dict[int, list[tuple[float, float, int]]] = {}
     for sample in samples:
-        minutes.setdefault(int(sample[0] // 60), []).append(sample)
+        minutes.setdefault(int(sample[0] // window), []).append(sample)
     rows = []
     for minute in sorted(minutes):
         answered = [s for s in minutes[minute] if s[2] > 0]
@@ -207,9 +211,9 @@ def per_minute(samples: list[tuple[float, float, int]]) -> list[dict[str, Any]]:
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else None
         rows.append(
             {
-                "minute": minute + 1,
+                "minute": round((minute + 1) * window / 60, 2),
                 "requests": len(answered),
-                "rps": len(answered) / 60,
+                "rps": len(answered) / window,
                 "errors": sum(1 for s in minutes[minute] if s[2] == 0 or s[2] >= 400),
                 "late": sum(1 for s in minutes[minute] if s[2] == -1),
                 "p50_ms": statistics.median(latencies) if latencies else None,
@@ -275,7 +279,7 @@ async def soak(
         await asyncio.sleep(0.5)
     received = sum(1 for n in still_open if heard(n))
     await sockets.stop()
-    minutes = per_minute(samples)
+    minutes = per_minute(samples, args.window)
     answered = [s for s in samples if s[2] > 0]
     first, last = minutes[0]["p95_ms"], minutes[-1]["p95_ms"]
     rss = {server: growth(rss_start[server], rss_end[server]) for server in servers}
@@ -283,6 +287,7 @@ async def soak(
     return {
         "note": args.note,
         "minutes": args.minutes,
+        "window_s": args.window,
         "rate_target_rps": rate,
         "capacity_rps": capacity,
         "fraction": None if args.rate else args.fraction,
