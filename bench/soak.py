@@ -88,6 +88,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--note", default="", help="recorded with the result (say what kind of run it was)"
     )
+    parser.add_argument(
+        "--database",
+        default="",
+        help="the PostgreSQL database to create and drop (default djpro_<run id>_soak)",
+    )
     return parser.parse_args()
 
 
@@ -362,7 +367,7 @@ def main() -> int:
     log(f"generating the project with layers {layers} and syncing its environment")
     copier_copy(project, layers)
     uv_sync(project)
-    database = f"djpro_{run_id()}_soak"
+    database = args.database or f"djpro_{run_id()}_soak"
     env = clean_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
