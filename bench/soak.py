@@ -75,6 +75,9 @@ print(json.dumps({{"item": item.pk}}))
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument(
+        "--warmup", type=float, default=60, help="seconds of the same load before the measured run"
+    )
     parser.add_argument("--fraction", type=float, default=0.7, help="of the measured throughput")
     parser.add_argument("--rate", type=float, default=0, help="requests per second (overrides)")
     parser.add_argument(
@@ -165,9 +168,16 @@ class Sockets:
 
 
 async def steady_load(
-    base: str, mix: list[Endpoint], cookie: str, rate: float, seconds: float, in_flight: int
+    base: str,
+    mix: list[Endpoint],
+    cookie: str,
+    rate: float,
+    seconds: float,
+    in_flight: int,
+    kinds: dict[str, int],
 ) -> list[tuple[float, float, int]]:
-    """(start offset s, latency ms, status; 0 for a transport error, -1 late) per request."""
+    """(start offset s, latency ms, status; 0 for a transport error, -1 late) per request; the
+    errors by kind (status and path, or the client's exception) are added to `kinds`."""
     samples: list[tuple[float, float, int]] = []
     limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
     waiting = 0
@@ -179,8 +189,13 @@ async def steady_load(
             started = time.perf_counter()
             try:
                 status = (await client.get(endpoint.path, headers=headers)).status_code
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 status = 0
+                kind = type(error).__name__
+                kinds[kind] = kinds.get(kind, 0) + 1
+            if status >= 400:
+                kind = f"{status} {endpoint.name}"
+                kinds[kind] = kinds.get(kind, 0) + 1
             samples.append((offset, (time.perf_counter() - started) * 1000, status))
             waiting -= 1
 
@@ -256,8 +271,12 @@ async def soak(
     await sockets.start(args.sockets)
     opened = len(sockets.open)
     log(f"{opened} WebSockets open")
+    if args.warmup > 0:
+        log(f"warming up for {args.warmup:g} s (not measured)")
+        await steady_load(base, mix, load.cookie, rate, args.warmup, args.in_flight, {})
     rss_start = {name: worker_rss(proc.pid) for name, proc in servers.items()}
-    samples = await steady_load(base, mix, load.cookie, rate, seconds, args.in_flight)
+    kinds: dict[str, int] = {}
+    samples = await steady_load(base, mix, load.cookie, rate, seconds, args.in_flight, kinds)
     rss_end = {name: worker_rss(proc.pid) for name, proc in servers.items()}
     still_open = set(sockets.open)
     name = f"soak-{secrets.token_hex(4)}"
@@ -292,6 +311,7 @@ async def soak(
     return {
         "note": args.note,
         "minutes": args.minutes,
+        "warmup_s": args.warmup,
         "window_s": args.window,
         "rate_target_rps": rate,
         "capacity_rps": capacity,
@@ -300,7 +320,7 @@ async def soak(
         "mix": [e.name for e in mix],
         "requests": len(answered),
         "errors": sum(1 for s in samples if s[2] == 0 or s[2] >= 400),
-        "error_statuses": sorted({s[2] for s in samples if s[2] == 0 or s[2] >= 400}),
+        "error_kinds": kinds,
         "late": sum(1 for s in samples if s[2] == -1),
         "per_minute": minutes,
         "p95_last_over_first": (last / first) if first and last else None,
