@@ -354,8 +354,10 @@ def plot(result: dict[str, Any], path: Path) -> None:
     latency.plot(minutes, [r["p50_ms"] for r in rows], marker=".", label="p50")
     latency.set_xlabel("minute")
     latency.set_ylabel("ms")
+    served = result["requests"] / (result["minutes"] * 60)
     latency.set_title(
-        f"latency at {result['rate_target_rps']:.0f} req/s, {result['errors']} errors"
+        f"target {result['rate_target_rps']:.0f} req/s, served {served:.0f}; "
+        f"{result['errors']} errors, {result['late']} late"
     )
     latency.legend()
     labels, starts, ends = [], [], []
