@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import secrets
 import tempfile
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.harness import Combination, combination_params
+from tests.harness import LOOPBACK, Combination, combination_params
+from tests.proxy import CuttableProxy, cuttable_proxy
 from tests.services import (
     Server,
     gunicorn,
@@ -32,10 +38,7 @@ from tests.services import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("combination", combination_params([Combination()])),
-]
+pytestmark = pytest.mark.slow
 
 # Paths hit while a service restarts: one that reads the database (session, user and items, as a
 # signed-in user), readiness, liveness.
@@ -181,6 +184,7 @@ def served(projects, combination) -> Iterator[tuple[Server, str, object, object]
             yield server, session.stdout.strip().splitlines()[-1], postgres, redis
 
 
+@pytest.mark.parametrize("combination", combination_params([Combination()]))
 def test_readiness_fails_and_recovers_and_no_error_goes_unlogged(served, combination):
     server, session, postgres, redis = served
     assert readiness(server) == (200, {"database": "ok", "cache": "ok"})
@@ -215,3 +219,326 @@ def test_readiness_fails_and_recovers_and_no_error_goes_unlogged(served, combina
         line for line in log.splitlines() if not line.startswith("{")
     ), "gunicorn itself logged a crash"
     assert readiness(server) == (200, {"database": "ok", "cache": "ok"})
+
+
+# --- Every endpoint, with each dependency down (issue 20) -----------------------------------
+#
+# The all-layers project under gunicorn, production settings, on a private PostgreSQL and a
+# private Redis reached through a proxy the test cuts (Redis keeps its data, as behind a network
+# fault, so a value cached before the outage is there to be read stale after it). The URL list
+# comes from the project's resolver: a new endpoint is driven without a change here.
+
+# Every path the resolver knows, as routes ("api/v1/items/<int:pk>/"); regex routes (the admin's
+# per-model pages, static files) are left out.
+LIST_ROUTES = """
+import json
+from django.urls import URLResolver, get_resolver
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, route)
+        else:
+            yield route
+
+print(json.dumps(sorted(set(walk(get_resolver().url_patterns)))))
+"""
+# A user with a password, a session, a collection and an item of theirs.
+SEED = """
+import json
+from decimal import Decimal
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from {slug}.items import services
+
+user = get_user_model().objects.create_user("faults", "faults@example.com", "{password}")
+collection = services.collection_create(owner=user, name="Faults")
+item = services.item_create(
+    collection=collection, created_by=user, name="First", price=Decimal("2.00")
+)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({{"session": session.session_key, "collection": collection.pk, "item": item.pk}}))
+"""
+TASK_ID = "00000000-0000-4000-8000-000000000000"
+GRAPHQL_QUERY = "{ me { username } collections { name summary { items } } }"
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> object:
+        return json.loads(self.body)
+
+
+def call(
+    server: Server, method: str, path: str, headers: dict[str, str], body: object = None
+) -> Answer:
+    data = None if body is None else json.dumps(body).encode()
+    if data is not None:
+        headers = {**headers, "Content-Type": "application/json"}
+    request = urllib.request.Request(server.base_url + path, data, headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+@dataclass
+class Site:
+    server: Server
+    session: str
+    collection: int
+    item: int
+    token: str = ""
+    sent: int = 0
+
+    def headers(self, path: str, rid: str) -> dict[str, str]:
+        headers = {"Accept": "application/json", "X-Request-ID": rid}
+        if path.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {self.token}"
+        else:
+            headers["Cookie"] = f"sessionid={self.session}"
+        return headers
+
+    def request(self, method: str, path: str, body: object = None) -> tuple[str, Answer]:
+        self.sent += 1
+        rid = f"faults-{self.sent}"
+        return rid, call(self.server, method, path, self.headers(path, rid), body)
+
+    def requests(self, routes: list[str]) -> list[tuple[str, str, object]]:
+        """Every route as a concrete request: a GET each, plus the writes worth driving."""
+        paths = sorted({path for path in map(self.path, routes) if path is not None})
+        wanted: list[tuple[str, str, object]] = [("GET", path, None) for path in paths]
+        wanted += [
+            ("POST", "/api/v1/auth/token/", {"username": "faults", "password": PASSWORD}),
+            ("GET", "/graphql/?" + urllib.parse.urlencode({"query": GRAPHQL_QUERY}), None),
+            ("POST", f"/api/v1/collections/{self.collection}/reprice/", {"currency": "USD"}),
+        ]
+        return wanted
+
+    def path(self, route: str) -> str | None:
+        """A path the route matches, its parameters filled with the seeded objects' ids; None
+        for a route that only adds a format suffix (REST framework's `.json`)."""
+        if "(?P<format>" in route:
+            return None
+
+        def value(name: str, converter: str, before: str) -> str:
+            if converter == "uuid":
+                return TASK_ID
+            if converter == "int" or name == "pk":
+                return str(self.collection if before.endswith("collections/") else self.item)
+            return "x"
+
+        # Regex routes (REST framework's routers): ^items/(?P<pk>[^/.]+)/$
+        route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+        route = re.sub(
+            r"\(\?P<(\w+)>[^)]*\)",
+            lambda m: value(m.group(1), "str", route[: m.start()]),
+            route,
+        )
+        route = re.sub(
+            r"<(?:(\w+):)?(\w+)>",
+            lambda m: value(m.group(2), m.group(1) or "str", route[: m.start()]),
+            route,
+        )
+        return "/" + route
+
+
+PASSWORD = secrets.token_urlsafe(12)
+
+
+def drive(site: Site, wanted: list[tuple[str, str, object]]) -> dict[str, tuple[str, Answer]]:
+    """Send every request, four at a time; the answers by "METHOD path"."""
+    answers: dict[str, tuple[str, Answer]] = {}
+    lock = threading.Lock()
+    queue = list(wanted)
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                method, path, body = queue.pop()
+            answer = site.request(method, path, body)
+            with lock:
+                answers[f"{method} {path}"] = answer
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(600)
+    return answers
+
+
+def statuses(answers: dict[str, tuple[str, Answer]]) -> dict[str, int]:
+    return {key: answer.status for key, (_, answer) in answers.items()}
+
+
+def by_status(answers: dict[str, tuple[str, Answer]]) -> dict[int, int]:
+    return dict(sorted(collections.Counter(statuses(answers).values()).items()))
+
+
+def summary_items(site: Site) -> int:
+    _, answer = site.request("GET", f"/api/v1/collections/{site.collection}/summary/")
+    assert answer.status == 200, answer.body
+    body = answer.json()
+    assert isinstance(body, dict)
+    return int(body["items"])
+
+
+def error_lines(log: str) -> collections.Counter[str]:
+    """ERROR lines of the server's JSON log, by request id."""
+    counted: collections.Counter[str] = collections.Counter()
+    for line in log.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("level") in {"ERROR", "CRITICAL"}:
+                counted[record.get("request_id", "-")] += 1
+    return counted
+
+
+@pytest.fixture
+def all_layers(projects, combination) -> Iterator[tuple[Site, list[str], object, CuttableProxy]]:
+    project = projects(combination)
+    project.build()
+    workdir = Path(tempfile.mkdtemp(prefix="django-pro-faults-"))
+    with (
+        private_postgres() as postgres,
+        private_redis() as redis,
+        cuttable_proxy(LOOPBACK, redis.port) as proxy,
+    ):
+        rate = "100000/minute"  # throttling is the project suite's business
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": LOOPBACK,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": postgres.url,
+            "REDIS_URL": f"redis://{LOOPBACK}:{proxy.port}/0",
+            "API_THROTTLE_ANON": rate,
+            "API_THROTTLE_USER": rate,
+            "API_THROTTLE_AUTH": rate,
+            "DATABASE_POOL_TIMEOUT": "3",
+            "DATABASE_CONNECT_TIMEOUT": "2",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_THREADS": "4",
+        }
+        project.manage("migrate", "--noinput", settings="production", env=env)
+        project.manage("collectstatic", "--noinput", settings="production", env=env)
+        slug = project.answers["project_slug"]
+        seeded = project.manage(
+            "shell",
+            "-c",
+            SEED.format(slug=slug, password=PASSWORD),
+            settings="production",
+            env=env,
+        )
+        ids = json.loads(seeded.stdout.strip().splitlines()[-1])
+        listed = project.manage("shell", "-c", LIST_ROUTES, settings="production", env=env)
+        routes = json.loads(listed.stdout.strip().splitlines()[-1])
+        # The admin's own pages (one per model) are Django's, not the project's: its login only.
+        routes = [r for r in routes if not r.startswith("admin/") or r == "admin/login/"]
+        with gunicorn(project, env, workdir) as server:
+            site = Site(server, ids["session"], ids["collection"], ids["item"])
+            _, token = site.request(
+                "POST", "/api/v1/auth/token/", {"username": "faults", "password": PASSWORD}
+            )
+            assert token.status == 200, token.body
+            site.token = str(token.json()["access"])  # type: ignore[index]
+            yield site, routes, postgres, proxy
+
+
+ALL_LAYERS = Combination(*(True,) * 5)
+
+
+@pytest.mark.parametrize("combination", combination_params([ALL_LAYERS]))
+def test_every_endpoint_answers_without_redis_then_without_postgres(all_layers, combination):
+    site, routes, postgres, proxy = all_layers
+    wanted = site.requests(routes)
+    up = drive(site, wanted)
+    baseline = statuses(up)
+    assert not [k for k, s in baseline.items() if s >= 500], baseline
+    assert baseline["GET /health/ready/"] == 200
+    report = [f"[{combination.id}] {len(wanted)} requests over {len(routes)} routes"]
+    report.append(f"  up: {by_status(up)}")
+
+    # Redis away: the cache fails soft, throttles fail open, sessions come from the database.
+    # Only what lives in Redis is a 503: readiness, a task's status (the result backend) and
+    # starting a task (the broker).
+    before = summary_items(site)
+    summary_items(site)  # cached now
+    proxy.cut()
+    cut_at = time.monotonic()
+    created = site.request(
+        "POST",
+        "/api/v1/items/",
+        {"collection": site.collection, "name": "During", "price": "1.00"},
+    )[1]
+    assert created.status == 201, created.body  # its cache invalidation is skipped
+    down = drive(site, wanted)
+    redis_only = {
+        "GET /health/ready/",
+        f"GET /api/v1/tasks/{TASK_ID}/",
+        f"POST /api/v1/collections/{site.collection}/reprice/",
+    }
+    changed = {
+        key: (baseline[key], status)
+        for key, status in statuses(down).items()
+        if status != baseline[key]
+    }
+    assert set(changed) <= redis_only, changed
+    assert all(status == 503 for _, status in changed.values()), changed
+    report.append(f"  Redis down: {by_status(down)}; changed: {sorted(changed)}")
+    proxy.restore()
+    recovered = wait_until(
+        lambda: site.request("GET", "/health/ready/")[1].status == 200, 60, "readiness with Redis"
+    )
+    report.append(
+        f"  Redis back: ready {recovered:.1f} s after ({time.monotonic() - cut_at:.0f} s cut)"
+    )
+    # No stale read: every worker answers the summary with the item created during the outage.
+    assert [summary_items(site) for _ in range(8)] == [before + 1] * 8
+    assert statuses(drive(site, wanted)) == baseline
+
+    # PostgreSQL away: whatever needs it is a 503 with the error body and Retry-After, logged
+    # once with its request id; liveness and what needs no database answer as before.
+    postgres.stop()
+    down = drive(site, wanted)
+    assert not [k for k, s in statuses(down).items() if s >= 500 and s != 503], statuses(down)
+    assert statuses(down)["GET /health/live/"] == 200
+    assert statuses(down)["GET /health/ready/"] == 503
+    log = error_lines(site.server.log_text())
+    unavailable = 0
+    for key, (rid, answer) in down.items():
+        if answer.status == 503 and key != "GET /health/ready/":
+            unavailable += 1
+            assert int(answer.headers.get("Retry-After", "0")) > 0, key
+            assert log[rid] == 1, (key, rid, log[rid])
+            body = answer.json()
+            assert isinstance(body, dict)
+            codes = (
+                {e["extensions"]["code"] for e in body["errors"]}
+                if key.startswith("GET /graphql/?")
+                else {body["error"]["code"]}
+            )
+            assert codes == {"unavailable"}, (key, body)
+        elif answer.status != 503:
+            assert answer.status == baseline[key], (key, answer.status, baseline[key])
+    report.append(f"  PostgreSQL down: {by_status(down)} ({unavailable} answered 503 + error body)")
+    postgres.start()
+    recovered = wait_until(
+        lambda: site.request("GET", "/health/ready/")[1].status == 200, 60, "readiness with PG"
+    )
+    report.append(f"  PostgreSQL back: ready {recovered:.1f} s after restart")
+    assert statuses(drive(site, wanted)) == baseline
+    print("\n".join(report))

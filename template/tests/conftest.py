@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from .factories import CollectionFactory, UserFactory
@@ -40,6 +41,16 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def database_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every query fails as psycopg's pool does when no connection comes within its timeout."""
+
+    def refuse(self: BaseDatabaseWrapper, name: str | None = None) -> None:
+        raise OperationalError("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "_cursor", refuse)
 
 
 @pytest.fixture

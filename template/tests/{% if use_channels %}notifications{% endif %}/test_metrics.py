@@ -83,7 +83,31 @@ async def test_a_connection_ended_by_the_channel_layer_leaves_its_group_and_the_
     assert open_sockets() == before + 1
 
     lost.set()
-    with pytest.raises(ConnectionError):
+    await socket.future  # a dependency that went away, not a bug: nothing raised
+
+    assert open_sockets() == before
+    assert len(discarded) == 1
+    # 1013, try again later: the page reconnects with backoff.
+    assert socket.output_queue.get_nowait() == {"type": "websocket.close", "code": 1013}
+
+
+async def test_a_consumer_ended_by_a_bug_closes_with_1011_and_raises(monkeypatch, discarded):
+    layer = get_channel_layer()
+    assert layer is not None
+    broken = asyncio.Event()
+
+    async def receive(channel: str) -> dict:
+        await broken.wait()
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(layer, "receive", receive)
+    before = open_sockets()
+    cookie = await sync_to_async(session_cookie)(await sync_to_async(UserFactory)())
+    socket = WebsocketCommunicator(application, PATH, headers=[ALLOWED_ORIGIN, (b"cookie", cookie)])
+    assert (await socket.connect())[0]
+
+    broken.set()
+    with pytest.raises(RuntimeError):
         await socket.future
 
     assert open_sockets() == before

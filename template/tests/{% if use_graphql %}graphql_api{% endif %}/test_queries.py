@@ -28,9 +28,9 @@ def test_nested_item_list_issues_the_same_queries_for_1_and_50_rows(
     tags = [TagFactory(name="red"), TagFactory(name="blue")]
     ItemFactory.create_batch(rows, collection=CollectionFactory(), tags=tags)
 
-    # session and user, the count, the page of items joined with collection, owner and creator,
-    # and one query for the tags of the whole page
-    with django_assert_num_queries(5):
+    # the user (the session is read from the cache), the count, the page of items joined with
+    # collection, owner and creator, and one query for the tags of the whole page
+    with django_assert_num_queries(4):
         body = gql(NESTED_ITEMS)
 
     assert "errors" not in body, body
@@ -57,9 +57,10 @@ def test_nested_collection_list_issues_the_same_queries_for_1_and_20_rows(
     }
     """
 
-    # session and user, the collections with their owners, one windowed query for the first page
-    # of every collection's items (with their counts), and the tags of those items
-    with django_assert_num_queries(5):
+    # the user (the session is read from the cache), the collections with their owners, one
+    # windowed query for the first page of every collection's items (with their counts), and the
+    # tags of those items
+    with django_assert_num_queries(4):
         body = gql(query)
 
     results = body["data"]["collections"]["results"]

@@ -6,9 +6,9 @@ exception answers.
 
 from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpResponseBase, JsonResponse
 
-from .errors import error_answer
+from .errors import ErrorAnswer, error_answer
 
 
 def json_error(status: int, code: str, message: str, **details: Any) -> JsonResponse:
@@ -22,4 +22,19 @@ def error_response(error: Exception) -> JsonResponse:
     answer = error_answer(error)
     if answer is None:
         raise error
-    return JsonResponse({"error": answer.body()}, status=answer.status)
+    return answer_response(answer)
+
+
+def answer_response(answer: ErrorAnswer) -> JsonResponse:
+    """The error body of `answer`, with Retry-After when it says when to try again."""
+    response = JsonResponse({"error": answer.body()}, status=answer.status)
+    with_retry_after(response, answer)
+    return response
+
+
+def with_retry_after(response: HttpResponseBase, answer: ErrorAnswer) -> None:
+    if answer.retry_after is not None:
+        response["Retry-After"] = str(answer.retry_after)
+    if answer.status >= 500:
+        # error_answer() has logged the cause with the request id: Django need not log it again.
+        response._has_been_logged = True  # type: ignore[attr-defined]

@@ -55,6 +55,16 @@ CACHE_LOOKUPS = Counter(
     "Cache reads of the default cache, by result (hit or miss).",
     ["result"],
 )
+CACHE_UNAVAILABLE = Counter(
+    "django_cache_unavailable_total",
+    "Operations of the default cache answered without it (Redis unreachable), by operation.",
+    ["operation"],
+)
+DEPENDENCY_UNAVAILABLE = Counter(
+    "django_dependency_unavailable_total",
+    "Requests answered 503 because a dependency was down, by dependency.",
+    ["dependency"],
+)
 
 
 def _registry() -> CollectorRegistry:

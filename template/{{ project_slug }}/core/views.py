@@ -1,9 +1,16 @@
+import sys
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.views import defaults
 from django.views.decorators.http import require_GET
+
+from .errors import error_answer
+from .http import answer_response, with_retry_after
 
 
 @require_GET
@@ -32,3 +39,29 @@ def csrf(request: HttpRequest) -> JsonResponse:
     project set the cookie themselves; this is for a front end served on its own.
     """
     return JsonResponse({"csrf_token": get_token(request)})
+
+
+def server_error(request: HttpRequest) -> HttpResponseBase:
+    """handler500: a dependency that is down (the database, its pool full) is a 503, anything
+    else Django's 500.
+
+    Django calls it for an exception nothing else answered, from a view or a middleware (the
+    session loaded or saved, the user read), while that exception is being handled. API and JSON
+    clients get the error body, browsers a plain page that loads nothing else; both say when to
+    try again (Retry-After).
+    """
+    error = sys.exc_info()[1]
+    answer = error_answer(error) if error is not None else None
+    if answer is None or answer.status < 500:
+        return defaults.server_error(request)
+    if _wants_html(request):
+        page = render_to_string("503.html", {"message": answer.message})
+        response = HttpResponse(page, status=answer.status)
+        with_retry_after(response, answer)
+        return response
+    return answer_response(answer)
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    api = request.path.startswith(("/api/", "/graphql"))
+    return not api and "text/html" in request.headers.get("Accept", "")

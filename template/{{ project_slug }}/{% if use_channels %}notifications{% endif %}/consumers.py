@@ -5,6 +5,11 @@ Server to client: each event of items/events.py in its wire form, such as
 {"type": "ping"}, answered by {"type": "pong"}. Anything else gets an error frame shaped like the
 HTTP errors, {"type": "error", "error": {"code", "message"}} (core/errors.py), and the connection
 stays open: a bad message is neither a crash nor silently dropped.
+
+Close codes the server sends (RFC 6455; the page reconnects after any close, with backoff):
+- 1013 (try again later): the channel layer (Redis) is unreachable, when the socket opens or
+  later; the socket leaves its group and the gauge, and a warning is logged.
+- 1011 (internal error): anything else that ended the consumer, a bug; logged with its traceback.
 """
 
 import contextlib
@@ -13,6 +18,8 @@ import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from ..core.errors import ApplicationError, error_answer
 from ..core.ws_auth import TICKET_NOT_VALID, answered_subprotocol, ticket_refused
@@ -23,8 +30,13 @@ logger = logging.getLogger(__name__)
 
 ROUTE = "notifications"
 
-# The close code of a server error (RFC 6455): the client should reconnect.
+# The close codes of a server error and of a dependency that is down (RFC 6455): the client
+# should reconnect, and after a 1013 not at once.
 INTERNAL_ERROR = 1011
+TRY_AGAIN_LATER = 1013
+
+# What the channel layer raises when Redis is unreachable or stops answering.
+LAYER_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
 
 # The subprotocol a client may offer beside its ticket (core/ws_auth.py); none is needed.
 SUBPROTOCOL = "notifications"
@@ -46,6 +58,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         """
         try:
             await super().__call__(scope, receive, send)
+        except LAYER_DOWN as error:
+            # Not a bug: Redis went away. The client is told to come back later.
+            logger.warning("closed a socket: the channel layer is unreachable (%s)", error)
+            if self.counted:
+                with contextlib.suppress(Exception):
+                    await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
         except Exception:
             if self.counted:
                 # Tell the client, which then reconnects, rather than just dropping the socket.
@@ -67,8 +85,15 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             # Closing before accepting refuses the handshake: the client sees HTTP 403.
             await self.close()
             return
+        try:
+            await self.channel_layer.group_add(user_stream(user.pk), self.channel_name)
+        except LAYER_DOWN as error:
+            # Accepted, then closed: the client reads 1013 rather than a failed handshake.
+            logger.warning("closed a new socket: the channel layer is unreachable (%s)", error)
+            await self.accept(subprotocol)
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         self.group = user_stream(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept(subprotocol)
         OPEN_CONNECTIONS.labels(ROUTE).inc()
         self.counted = True

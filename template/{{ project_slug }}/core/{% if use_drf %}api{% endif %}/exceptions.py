@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from ..errors import error_answer
+from ..http import with_retry_after
 
 # DRF's codes, renamed where the rest of the project already has a word for the same error.
 CODES = {"parse_error": "malformed_json"}
@@ -46,7 +47,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 for name, messages in answer.fields.items()
             }
         set_rollback()
-        return Response({"error": body}, status=answer.status)
+        answered = Response({"error": body}, status=answer.status)
+        with_retry_after(answered, answer)
+        return answered
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django answers 500 and logs it

@@ -4,6 +4,10 @@
 // "Live" while the socket is open, "Offline" with the time of the next try while it is not, and
 // "Offline: no network" while the browser has none (it tries again as soon as it is back).
 // Events published while the page is offline are not replayed: the list shows what arrived.
+// The server closes with 1013 (try again later) when it cannot serve notifications now (its
+// channel layer is down) and 1011 on an error: the page retries either way, and the wait only
+// starts again from one second once a socket has stayed open for a while, so a server that
+// accepts and closes at once is not asked again every second.
 (() => {
   "use strict";
 
@@ -17,12 +21,16 @@
   // (a laptop woke up, a proxy dropped the connection without closing it).
   const PING_INTERVAL = 25000;
   const PONG_TIMEOUT = 10000;
+  // Open this long: the server serves again, and the next drop is retried after FIRST_DELAY.
+  const STABLE_AFTER = 5000;
+  const TRY_AGAIN_LATER = 1013;
 
   let socket = null;
   let retryDelay = FIRST_DELAY;
   let retryTimer = null;
   let pingTimer = null;
   let pongTimer = null;
+  let stableTimer = null;
 
   function setStatus(state, text) {
     status.dataset.state = state;
@@ -64,7 +72,7 @@
     }, PING_INTERVAL);
   }
 
-  function scheduleRetry() {
+  function scheduleRetry(code) {
     window.clearTimeout(retryTimer);
     if (!navigator.onLine) {
       setStatus("offline", "Offline: no network");
@@ -72,7 +80,8 @@
     }
     // Up to a fifth more or less, so that clients dropped together do not return together.
     const delay = Math.round(retryDelay * (0.8 + Math.random() * 0.4));
-    setStatus("offline", `Offline: retrying in ${Math.ceil(delay / 1000)} s`);
+    const why = code === TRY_AGAIN_LATER ? "unavailable for now, " : "";
+    setStatus("offline", `Offline: ${why}retrying in ${Math.ceil(delay / 1000)} s`);
     retryTimer = window.setTimeout(connect, delay);
     retryDelay = Math.min(retryDelay * 2, MAX_DELAY);
   }
@@ -84,7 +93,9 @@
     socket = current;
     current.addEventListener("open", () => {
       setStatus("live", "Live");
-      retryDelay = FIRST_DELAY;
+      stableTimer = window.setTimeout(() => {
+        retryDelay = FIRST_DELAY;
+      }, STABLE_AFTER);
       heartbeat();
     });
     current.addEventListener("message", (message) => {
@@ -96,12 +107,13 @@
         show(event);
       }
     });
-    current.addEventListener("close", () => {
+    current.addEventListener("close", (event) => {
       if (current !== socket) {
         return; // an older socket, already replaced
       }
+      window.clearTimeout(stableTimer);
       stopHeartbeat();
-      scheduleRetry();
+      scheduleRetry(event.code);
     });
   }
 
