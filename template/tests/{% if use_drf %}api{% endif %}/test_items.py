@@ -97,14 +97,18 @@ def test_several_orderings_read_the_same_repeated_or_comma_separated(jwt_api):
         assert [row["id"] for row in response.json()["results"]] == expected, query
 
 
-def test_rows_equal_on_every_key_come_newest_first_so_pages_do_not_overlap(jwt_api):
+@pytest.mark.parametrize(("ordering", "oldest_first"), [("price", True), ("-price", False)])
+def test_rows_equal_on_every_key_come_by_id_so_pages_do_not_overlap(
+    jwt_api, ordering, oldest_first
+):
     collection = CollectionFactory()
     older, newer = ItemFactory.create_batch(2, collection=collection, price=Decimal("5.00"))
-    query = f"{ITEMS}?collection={collection.pk}&ordering=price&page_size=1"
+    query = f"{ITEMS}?collection={collection.pk}&ordering={ordering}&page_size=1"
 
     pages = [jwt_api.get(f"{query}&page={page}").json()["results"] for page in (1, 2)]
 
-    assert [page[0]["id"] for page in pages] == [newer.pk, older.pk]
+    expected = [older.pk, newer.pk] if oldest_first else [newer.pk, older.pk]
+    assert [page[0]["id"] for page in pages] == expected
 
 
 @pytest.mark.parametrize(
