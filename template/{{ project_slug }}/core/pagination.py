@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 # The rows a list counts, and so the deepest row a page reaches (500 pages of 20).
 MAX_COUNT = 10_000
@@ -21,5 +22,8 @@ class BoundedPaginator(Paginator[Any]):
     @cached_property
     def count(self) -> int:
         """The number of rows, or MAX_COUNT when there are at least that many."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return min(len(rows), MAX_COUNT)
         # COUNT(*) over a subquery that stops at MAX_COUNT rows; ordering it would cost a sort.
-        return min(self.object_list.order_by().values("pk")[: MAX_COUNT + 1].count(), MAX_COUNT)
+        return min(rows.order_by().values("pk")[: MAX_COUNT + 1].count(), MAX_COUNT)
