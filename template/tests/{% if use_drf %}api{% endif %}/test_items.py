@@ -25,6 +25,20 @@ def test_list_queries_stay_constant_as_rows_grow(jwt_api, rows, django_assert_nu
     assert len(response.json()["results"]) == rows
 
 
+def test_a_page_is_served_from_the_cache_until_an_item_changes(
+    jwt_api, user, django_assert_num_queries
+):
+    collection = CollectionFactory(owner=user)
+    ItemFactory(collection=collection)
+    first = jwt_api.get(ITEMS).json()
+
+    with django_assert_num_queries(1):  # the user of the token only
+        assert jwt_api.get(ITEMS).json() == first
+    created = jwt_api.post(ITEMS, {"collection": collection.pk, "name": "New", "price": "1.00"})
+
+    assert jwt_api.get(ITEMS).json()["results"][0]["id"] == created.json()["id"]
+
+
 def test_list_shape_and_pages(jwt_api):
     collection = CollectionFactory()
     items = ItemFactory.create_batch(3, collection=collection, tags=[TagFactory(name="red")])
