@@ -26,7 +26,7 @@ def test_list_queries_stay_constant_as_rows_grow(jwt_api, rows, django_assert_nu
 
 
 def test_a_page_is_served_from_the_cache_until_an_item_changes(
-    jwt_api, user, django_assert_num_queries
+    jwt_api, user, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     collection = CollectionFactory(owner=user)
     ItemFactory(collection=collection)
@@ -34,7 +34,9 @@ def test_a_page_is_served_from_the_cache_until_an_item_changes(
 
     with django_assert_num_queries(1):  # the user of the token only
         assert jwt_api.get(ITEMS).json() == first
-    created = jwt_api.post(ITEMS, {"collection": collection.pk, "name": "New", "price": "1.00"})
+    with django_capture_on_commit_callbacks(execute=True):
+        body = {"collection": collection.pk, "name": "New", "price": "1.00"}
+        created = jwt_api.post(ITEMS, body)
 
     assert jwt_api.get(ITEMS).json()["results"][0]["id"] == created.json()["id"]
 
