@@ -12,6 +12,8 @@ What is cached, and for how long (docs/scaling.md says the same):
 
 - the pages of the item list, by their full URL (they depend on no user): namespace "items",
   LIST_TIMEOUT;
+- the answers of GraphQL queries that read only the item list, by their document, variables and
+  user (graphql_api/views.py): namespace "items", LIST_TIMEOUT;
 - a collection's summary: namespace "collection:<id>", SUMMARY_TIMEOUT.
 
 Without a version (the default cache unreachable, which the project's cache backend answers as
@@ -96,8 +98,15 @@ def version(namespace: str) -> str | None:
     return current
 
 
-def cached(namespace: str, key: str, compute: Callable[[], Any], timeout: int) -> Any:
-    """The value of `key` in `namespace`, from level 1, level 2, or `compute()`."""
+def cached(
+    namespace: str,
+    key: str,
+    compute: Callable[[], Any],
+    timeout: int,
+    keep: Callable[[Any], bool] | None = None,
+) -> Any:
+    """The value of `key` in `namespace`, from level 1, level 2, or `compute()`; a computed value
+    is stored unless `keep` says otherwise (an answer that holds errors, say)."""
     current = version(namespace)
     if current is None:
         return compute()
@@ -107,6 +116,8 @@ def cached(namespace: str, key: str, compute: Callable[[], Any], timeout: int) -
         value = cache.get(full_key)
         if value is None:
             value = compute()
+            if keep is not None and not keep(value):
+                return value
             cache.set(full_key, value, timeout=timeout)
         local.set(full_key, value, timeout)
     return value
@@ -121,6 +132,13 @@ def invalidate(*namespaces: str) -> None:
     """Give each namespace a new version: every process stops reading its old values."""
     for namespace in namespaces:
         cache.set(_version_key(namespace), uuid.uuid4().hex, timeout=None)
+
+
+def user_changed(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """post_save of the user model: list pages show owners' and creators' names. A sign-in only
+    stamps last_login, which no list shows."""
+    if update_fields is None or set(update_fields) != {"last_login"}:
+        invalidate(ITEMS)
 
 
 def invalidate_collection(collection_id: int) -> None:
