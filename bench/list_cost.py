@@ -1,6 +1,6 @@
-"""In-process cost of the item lists of a generated project (every layer on): queries, total and
-SQL milliseconds per request (median of RUNS), with the cache emptied before each request (cold)
-and kept (warm). Nothing is served over HTTP: this is the cost of the data and the stack in one
+"""In-process cost of the item lists of a generated project (every layer on): queries, total,
+CPU (this process's) and SQL milliseconds per request (median of RUNS), with the cache emptied
+before each request (cold) and kept (warm). Nothing is served over HTTP: this is the cost of the data and the stack in one
 process, without the server, and runs on a busy machine.
 
     createdb -h 127.0.0.1 -U postgres bench_items
@@ -71,16 +71,17 @@ def main(label: str, runs: int) -> None:
 
     for name, url in urls:
         for mode in ("cold", "warm"):
-            times, sql_ms, queries = [], [], 0
+            times, cpu, sql_ms, queries = [], [], [], 0
             clear()
             client.get(url)
             for _ in range(runs):
                 if mode == "cold":
                     clear()
                 with CaptureQueriesContext(connection) as captured:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url)
                     times.append((time.perf_counter() - start) * 1000)
+                    cpu.append((time.process_time() - start_cpu) * 1000)
                 if response.status_code != 200:
                     raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
                 queries = len(captured.captured_queries)
@@ -91,6 +92,7 @@ def main(label: str, runs: int) -> None:
                 "mode": mode,
                 "queries": queries,
                 "ms": round(statistics.median(times), 1),
+                "cpu_ms": round(statistics.median(cpu), 1),
                 "sql_ms": round(statistics.median(sql_ms), 1),
             }
             print(json.dumps(row), flush=True)
