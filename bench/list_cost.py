@@ -1,7 +1,7 @@
 """In-process cost of the item lists of a generated project (every layer on): queries, total,
 CPU (this process's) and SQL milliseconds per request (median of RUNS), with the cache emptied
-before each request (cold) and kept (warm). Nothing is served over HTTP: this is the cost of the data and the stack in one
-process, without the server, and runs on a busy machine.
+before each request (cold) and kept (warm). Nothing is served over HTTP: this is the cost of
+the data and the stack in one process, without the server, and runs on a busy machine.
 
     createdb -h 127.0.0.1 -U postgres bench_items
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_items .venv/bin/python manage.py migrate
