@@ -106,7 +106,11 @@ def cached(
     keep: Callable[[Any], bool] | None = None,
 ) -> Any:
     """The value of `key` in `namespace`, from level 1, level 2, or `compute()`; a computed value
-    is stored unless `keep` says otherwise (an answer that holds errors, say)."""
+    is stored unless `keep` says otherwise (an answer that holds errors, say).
+
+    A value from level 1 is the same object for every request of the process: read it, never
+    change it.
+    """
     current = version(namespace)
     if current is None:
         return compute()
