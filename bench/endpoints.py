@@ -58,7 +58,10 @@ def endpoints(load: Load) -> list[Endpoint]:
         Endpoint("/health/live/", "/health/live/", authenticated=False),
         Endpoint(
             "cached read (collection summary)",
-            f"/items/collections/{ids['collection_id']}/summary/",
+            # With the REST layer the summary is an API route (items/urls.py keeps the price).
+            f"/api/v1/collections/{ids['collection_id']}/summary/"
+            if has["drf"]
+            else f"/items/collections/{ids['collection_id']}/summary/",
         ),
         Endpoint("async view (price, WSGI)", f"/items/{ids['item_id']}/price/?currency=USD"),
         Endpoint(
