@@ -31,6 +31,16 @@ INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]  # noqa: F405
 MIDDLEWARE = [MIDDLEWARE[0], "debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 INTERNAL_IPS = ["127.0.0.1", "::1"]
 
+# django-silk, on request (`SILK=1`, then `manage.py migrate` once for its tables): it records
+# every request with its SQL queries and its Python profile, browsable at /silk/. It roughly
+# doubles a request's time and writes to the database on each one, so it stays off otherwise;
+# like the toolbar it is a dev dependency, never installed in production (docs/scaling.md).
+if env.bool("SILK", default=False):
+    INSTALLED_APPS = [*INSTALLED_APPS, "silk"]
+    MIDDLEWARE = [MIDDLEWARE[0], "silk.middleware.SilkyMiddleware", *MIDDLEWARE[1:]]
+    SILKY_PYTHON_PROFILER = True
+    SILKY_META = True  # how long silk itself took, shown beside each request
+
 # The chosen layers' refinements of this environment (components/<layer>_local.py, where
 # a layer has one), run here as the layers' own settings run in base.py.
 include(*[optional(f"components/{layer}_local.py") for layer in LAYERS])

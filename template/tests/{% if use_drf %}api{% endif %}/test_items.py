@@ -25,6 +25,22 @@ def test_list_queries_stay_constant_as_rows_grow(jwt_api, rows, django_assert_nu
     assert len(response.json()["results"]) == rows
 
 
+def test_a_page_is_served_from_the_cache_until_an_item_changes(
+    jwt_api, user, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    collection = CollectionFactory(owner=user)
+    ItemFactory(collection=collection)
+    first = jwt_api.get(ITEMS).json()
+
+    with django_assert_num_queries(1):  # the user of the token only
+        assert jwt_api.get(ITEMS).json() == first
+    with django_capture_on_commit_callbacks(execute=True):
+        body = {"collection": collection.pk, "name": "New", "price": "1.00"}
+        created = jwt_api.post(ITEMS, body)
+
+    assert jwt_api.get(ITEMS).json()["results"][0]["id"] == created.json()["id"]
+
+
 def test_list_shape_and_pages(jwt_api):
     collection = CollectionFactory()
     items = ItemFactory.create_batch(3, collection=collection, tags=[TagFactory(name="red")])
@@ -97,14 +113,18 @@ def test_several_orderings_read_the_same_repeated_or_comma_separated(jwt_api):
         assert [row["id"] for row in response.json()["results"]] == expected, query
 
 
-def test_rows_equal_on_every_key_come_newest_first_so_pages_do_not_overlap(jwt_api):
+@pytest.mark.parametrize(("ordering", "oldest_first"), [("price", True), ("-price", False)])
+def test_rows_equal_on_every_key_come_by_id_so_pages_do_not_overlap(
+    jwt_api, ordering, oldest_first
+):
     collection = CollectionFactory()
     older, newer = ItemFactory.create_batch(2, collection=collection, price=Decimal("5.00"))
-    query = f"{ITEMS}?collection={collection.pk}&ordering=price&page_size=1"
+    query = f"{ITEMS}?collection={collection.pk}&ordering={ordering}&page_size=1"
 
     pages = [jwt_api.get(f"{query}&page={page}").json()["results"] for page in (1, 2)]
 
-    assert [page[0]["id"] for page in pages] == [newer.pk, older.pk]
+    expected = [older.pk, newer.pk] if oldest_first else [newer.pk, older.pk]
+    assert [page[0]["id"] for page in pages] == expected
 
 
 @pytest.mark.parametrize(

@@ -200,3 +200,38 @@ def test_email_is_private_to_its_user(gql, user):
         for row in body["data"]["items"]["results"]
     }
     assert emails == {user.username: user.email, other.username: None}
+
+
+def test_the_item_list_is_served_from_the_cache_until_an_item_changes(
+    gql, collection, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    ItemFactory(collection=collection)
+    first = gql(NESTED_ITEMS)
+
+    with django_assert_num_queries(1):  # the session only: the user and the answer are cached
+        assert gql(NESTED_ITEMS) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        created = gql(
+            'mutation($c: ID!) { createItem(input: {collectionId: $c, name: "New", price: "1"})'
+            " { id } }",
+            c=collection.pk,
+        )
+    assert (
+        gql(NESTED_ITEMS)["data"]["items"]["results"][0]["id"]
+        == created["data"]["createItem"]["id"]
+    )
+
+
+def test_a_renamed_user_is_seen_in_the_cached_item_list(gql, user, collection):
+    ItemFactory(collection=collection, created_by=user)
+    assert gql(NESTED_ITEMS)["data"]["items"]["results"][0]["createdBy"]["displayName"] != "New"
+    user.display_name = "New"
+    user.save()
+    assert gql(NESTED_ITEMS)["data"]["items"]["results"][0]["createdBy"]["displayName"] == "New"
+
+
+def test_queries_that_read_more_than_the_item_list_are_not_cached(gql, django_assert_num_queries):
+    document = "{ me { username } items { totalCount } }"
+    gql(document)
+    with django_assert_num_queries(2):  # the session and the count, read again
+        gql(document)

@@ -3,10 +3,9 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
 
-from .cache import SUMMARY_TIMEOUT, collection_summary_key
+from . import cache
 from .models import Collection, Item
 from .representations import CollectionName, CollectionSummary
 
@@ -42,11 +41,12 @@ def collection_get(*, collection_id: int) -> Collection:
 
 def collection_summary(*, collection_id: int) -> CollectionSummary:
     """Item count, total value and tag counts of a collection, cached until an item changes."""
-    key = collection_summary_key(collection_id)
-    summary: CollectionSummary | None = cache.get(key)
-    if summary is None:
-        summary = _collection_summary(collection_id)
-        cache.set(key, summary, timeout=SUMMARY_TIMEOUT)
+    summary: CollectionSummary = cache.cached(
+        cache.collection_namespace(collection_id),
+        "summary",
+        lambda: _collection_summary(collection_id),
+        cache.SUMMARY_TIMEOUT,
+    )
     return summary
 
 

@@ -76,9 +76,10 @@ class OrderingFilter(django_filters.OrderingFilter):
     """django-filter's ordering (an unknown key is a 400), from repeated or comma-separated
     parameters, with at most as many keys as there are fields to sort by.
 
-    Rows equal on every key come newest first (by id): without a last key that no two rows
-    share, the database may order them differently for each page, which then repeats some rows
-    and skips others.
+    Rows equal on every key come by id, in the direction of the last key (oldest first after
+    `price`, newest first after `-price`): without a last key that no two rows share, the
+    database may order them differently for each page, which then repeats some rows and skips
+    others. In the last key's direction, an index on (key, id) serves both `key` and `-key`.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -87,7 +88,10 @@ class OrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs: QuerySet[Any], value: list[str] | None) -> QuerySet[Any]:
         ordered = super().filter(qs, value)
         keys = [key for key in value or [] if key]
-        return ordered.order_by(*ordered.query.order_by, "-pk") if keys else ordered
+        if not keys:
+            return ordered
+        last = str(ordered.query.order_by[-1])
+        return ordered.order_by(*ordered.query.order_by, "-pk" if last.startswith("-") else "pk")
 
     @property
     def max_keys(self) -> int:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from ...core.api.filters import (
@@ -29,14 +30,21 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(field_name="price", min_value=0, max_value=MAX_PRICE, **kwargs)
 
 
+class CurrencyFilter(PatternFilter):
+    """A currency code in any case. Items keep theirs in capitals (services.py), so the code is
+    compared in capitals as it is, which the index on the currency serves (a case-insensitive
+    comparison reads every row)."""
+
+    def filter(self, qs: QuerySet[Item], value: str | None) -> QuerySet[Item]:
+        return super().filter(qs, value.upper() if value else value)
+
+
 class ItemFilter(FilterSet):
     collection = IdFilter(field_name="collection_id", help_text="A collection's id.")
     tag = PatternFilter(
         TAG, 50, field_name="tags__name", lookup_expr="iexact", help_text="A tag's name."
     )
-    currency = PatternFilter(
-        CURRENCY, 3, lookup_expr="iexact", help_text="An ISO 4217 code such as EUR."
-    )
+    currency = CurrencyFilter(CURRENCY, 3, help_text="An ISO 4217 code such as EUR.")
     min_price = PriceFilter(lookup_expr="gte", help_text="The lowest price.")
     max_price = PriceFilter(lookup_expr="lte", help_text="The highest price.")
     created_after = DateTimeFilter(

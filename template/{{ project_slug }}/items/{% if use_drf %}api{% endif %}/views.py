@@ -20,7 +20,7 @@ from rest_framework.viewsets import GenericViewSet, ViewSet
 from ...core.api.permissions import IsOwnerOrReadOnly
 from ...core.api.schema import ErrorSerializer
 from ...users.models import User
-from .. import selectors, services
+from .. import cache, selectors, services
 from ..models import Item
 from .filters import ItemFilter
 from .serializers import (
@@ -51,9 +51,17 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         """List items, newest first
 
         Filter by collection, tag, currency, price range or creation date; order by
-        `created_at`, `price` or `name` (prefix `-` for descending).
+        `created_at`, `price` or `name` (prefix `-` for descending). A page is served from
+        the cache until an item changes.
         """
-        return super().list(request, *args, **kwargs)
+        # A page depends on no user: cached by its URL (items/cache.py).
+        data = cache.cached(
+            cache.ITEMS,
+            cache.page_key(request.build_absolute_uri()),
+            lambda: super(ItemViewSet, self).list(request, *args, **kwargs).data,
+            cache.LIST_TIMEOUT,
+        )
+        return Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Get one item"""
