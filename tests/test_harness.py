@@ -17,6 +17,7 @@ from tests.harness import (
     TEMPLATE_ROOT,
     Combination,
     clean_env,
+    combination_params,
     database_name,
     matrix_combination,
     new_run_id,
@@ -178,3 +179,28 @@ def test_a_projects_commands_write_bytecode_and_inherit_no_service(monkeypatch):
     assert "CELERY_BROKER_URL" not in env
     assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"  # what a command names, it gets
     assert env["PATH"] == os.environ["PATH"]
+
+
+@pytest.mark.parametrize("combination", combination_params([ALL_ON]))
+def test_the_run_on_services_repeats_what_they_can_change_and_nothing_else(projects, combination):
+    """`-m services` (test_suite_on_postgres_and_redis) keeps every test that uses the database
+    or a service and leaves out those that touch neither, which the SQLite run has covered."""
+    project = projects(combination)
+
+    def collected(*args: str) -> set[str]:
+        options = ("--collect-only", "-q", "--no-cov", "-p", "no:cacheprovider")
+        result = project.venv("pytest", *options, *args)
+        return {line for line in result.stdout.splitlines() if "::" in line}
+
+    everything, services = collected(), collected("-m", "services")
+    # Tests that use the database, and one marked redis that does not.
+    assert {t for t in everything if t.startswith("tests/items/test_services.py::")} <= services
+    assert (
+        "tests/test_services_integration.py::test_redis_cache_round_trips_over_a_real_connection"
+        in services
+    )
+    # Production settings probed in subprocesses, and logging: the same on any database.
+    left_out = everything - services
+    assert "tests/config/test_settings.py::test_production_settings_pass_check_deploy" in left_out
+    assert any(t.startswith("tests/core/test_logging.py::") for t in left_out)
+    assert services | left_out == everything

@@ -88,7 +88,14 @@ def test_suite_on_sqlite(projects, combination):
 
 
 def test_suite_on_postgres_and_redis(projects, combination):
-    """The same suite over real PostgreSQL and Redis on loopback: no service test is skipped."""
+    """The project's tests that real services can change, over PostgreSQL and Redis on loopback:
+    no service test is skipped.
+
+    `-m services` is every test that uses the database or is marked for a service (the project's
+    tests/conftest.py marks them). The others touch neither: production-settings probes in
+    subprocesses, middleware, logging, schema and error-mapping tests behave the same whatever
+    the database, and have just run in test_suite_on_sqlite.
+    """
     require_service("PostgreSQL", LOOPBACK, POSTGRES_PORT)
     require_service("Redis", LOOPBACK, REDIS_PORT)
     project = projects(combination)
@@ -101,9 +108,8 @@ def test_suite_on_postgres_and_redis(projects, combination):
     }
     try:
         # Coverage is measured and enforced by the SQLite run; here only the services differ.
-        result = project.venv(
-            "pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs", env=env
-        )
+        command = ("pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs")
+        result = project.venv(*command, "-m", "services", env=env)
     finally:
         project.drop_databases(f"test_{database}")
     assert " passed" in result.stdout
