@@ -16,6 +16,7 @@ from tests.harness import (
     TEMPLATE_ROOT,
     Combination,
     Project,
+    cpu_seconds,
     record_timing,
     run_id,
 )
@@ -76,6 +77,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         record_timing("test", report.when, report.duration, test=report.nodeid)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    # Its CPU seconds, the worker's and those of the processes it ran: unlike its duration, the
+    # same on a quiet machine and on a loaded one (bench/suite_time.py).
+    cpu = cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        record_timing("cpu", "test", cpu_seconds() - cpu, test=item.nodeid)
+
+
 @pytest.fixture(scope="session")
 def projects(copie_session) -> Callable[[Combination], Project]:
     """Generate each combination once per worker; the project and its venv are then shared."""
@@ -83,9 +95,10 @@ def projects(copie_session) -> Callable[[Combination], Project]:
 
     def get(combination: Combination) -> Project:
         if combination not in cache:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             result = copie_session.copy(extra_answers=combination.answers())
-            record_timing("step", "copier copy", time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            record_timing("step", "copier copy", seconds, cpu=cpu_seconds() - cpu)
             if result.exit_code != 0:
                 pytest.fail(f"[{combination.id}] copier copy failed: {result.exception}")
             cache[combination] = Project(combination, result.project_dir, result.answers)

@@ -204,3 +204,26 @@ def test_the_run_on_services_repeats_what_they_can_change_and_nothing_else(proje
     assert "tests/config/test_settings.py::test_production_settings_pass_check_deploy" in left_out
     assert any(t.startswith("tests/core/test_logging.py::") for t in left_out)
     assert services | left_out == everything
+
+
+def test_the_benchmark_reports_cpu_seconds_by_category_with_steps_taken_out():
+    from bench.suite_time import summarize
+
+    mypy = "tests/test_matrix.py::test_type_check[x]"
+    suite = "tests/test_matrix.py::test_suite_on_sqlite[x]"
+    records = [
+        {"kind": "test", "what": "call", "seconds": 10.0, "test": mypy, "worker": "gw0", "at": 10},
+        {"kind": "cpu", "what": "test", "seconds": 8.0, "test": mypy, "worker": "gw0", "at": 10},
+        {"kind": "step", "what": "uv sync", "seconds": 3.0, "cpu": 1.0, "test": mypy,
+         "worker": "gw0", "at": 5},
+        {"kind": "test", "what": "call", "seconds": 6.0, "test": suite, "worker": "gw1", "at": 9},
+        {"kind": "cpu", "what": "test", "seconds": 4.0, "test": suite, "worker": "gw1", "at": 9},
+    ]  # fmt: skip
+    summary = summarize(records, wall=10.0)
+    assert summary["categories"]["mypy"] == 7.0
+    assert summary["cpu_categories"] == {
+        "mypy": 7.0,
+        "`uv sync` (project environments)": 1.0,
+        "generated suites on SQLite": 4.0,
+    }
+    assert summary["cpu_seconds"] == 12.0
