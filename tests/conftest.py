@@ -18,6 +18,7 @@ from tests.harness import (
     Project,
     cpu_seconds,
     record_timing,
+    redis_pool,
     run_id,
 )
 
@@ -46,6 +47,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # compiled files instead of compiling them in each process (4.0 s to collect, 1.4 s with).
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.dont_write_bytecode = False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject.toml): tests/scheduling.py's auto_workers(), unless
+    PYTEST_XDIST_AUTO_NUM_WORKERS says (xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    from tests.scheduling import auto_workers
+
+    return auto_workers(len(os.sched_getaffinity(0)), len(redis_pool()))
 
 
 @pytest.hookimpl(optionalhook=True)

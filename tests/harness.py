@@ -209,6 +209,12 @@ def database_name(combination: Combination, purpose: str) -> str:
 _claimed_redis: dict[int, Any] = {}
 
 
+def redis_pool() -> list[int]:
+    """The Redis databases this run may claim: DJANGO_PRO_REDIS_DATABASES, else 1 to 15."""
+    pool = os.environ.get(REDIS_DATABASES_VARIABLE, ",".join(str(n) for n in range(1, 16)))
+    return [int(n) for n in pool.split(",") if n.strip()]
+
+
 def redis_database() -> int:
     """A Redis database number no other process of this machine uses while this one lives.
 
@@ -218,10 +224,10 @@ def redis_database() -> int:
     """
     if _claimed_redis:
         return next(iter(_claimed_redis))
-    pool = os.environ.get(REDIS_DATABASES_VARIABLE, ",".join(str(n) for n in range(1, 16)))
+    pool = ",".join(str(n) for n in redis_pool())
     locks = Path(tempfile.gettempdir()) / "django-pro-redis-databases"
     locks.mkdir(exist_ok=True)
-    for number in (int(n) for n in pool.split(",") if n.strip()):
+    for number in redis_pool():
         handle = (locks / f"{number}.lock").open("a")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -22,7 +22,7 @@ from tests.harness import (
     matrix_combination,
     new_run_id,
 )
-from tests.scheduling import estimated_seconds, unit_of
+from tests.scheduling import auto_workers, estimated_seconds, unit_of
 
 pytestmark = pytest.mark.fast
 
@@ -227,3 +227,26 @@ def test_the_benchmark_reports_cpu_seconds_by_category_with_steps_taken_out():
         "generated suites on SQLite": 4.0,
     }
     assert summary["cpu_seconds"] == 12.0
+
+
+def test_auto_starts_a_worker_more_than_the_cores_and_no_more_than_redis_databases(tmp_path):
+    assert [auto_workers(2, 15), auto_workers(4, 15), auto_workers(2, 2), auto_workers(1, 0)] == [
+        3,
+        5,
+        2,
+        1,
+    ]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    cores = len(os.sched_getaffinity(0))
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_questions.py"]
+    for pool in ("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15", "14,15"):
+        result = subprocess.run(
+            [*command, "-k", "no_such_test"],
+            cwd=TEMPLATE_ROOT,
+            env={**env, "DJANGO_PRO_REDIS_DATABASES": pool},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        workers = min(cores + 1, len(pool.split(",")))
+        assert f"created: {workers}/{workers} workers" in result.stdout, result.stdout[-2000:]
