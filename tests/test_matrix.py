@@ -68,8 +68,8 @@ CHECKS = (
 )
 # `check --deploy` with production settings is the generated suite's own test (run by
 # test_suite_on_sqlite), a process this module used to start a second time.
-CHECK_DEPLOY_TEST = "def test_production_settings_pass_check_deploy():"
-CHECK_DEPLOY = 'manage("check", "--deploy", "--fail-level", "WARNING", **REQUIRED)'
+CHECK_DEPLOY_TEST = "def test_production_settings_pass_check_deploy("
+CHECK_DEPLOY = 'call_command("check", deploy=True, fail_level="WARNING")'
 
 
 def test_django_checks(projects, combination):
