@@ -72,7 +72,9 @@ def production() -> subprocess.CompletedProcess[str]:
 
 
 def probed(production: subprocess.CompletedProcess[str]) -> dict[str, object]:
-    return json.loads(production.stdout.strip().splitlines()[-1])
+    """What the probe printed last: the check's outcome and the settings it read."""
+    answers: dict[str, object] = json.loads(production.stdout.strip().splitlines()[-1])
+    return answers
 
 
 def test_production_settings_pass_check_deploy(production):
