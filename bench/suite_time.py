@@ -49,10 +49,22 @@ TEST_CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("Docker layer checks", ("tests/layers/test_docker.py",)),
-    ("update tests", ("tests/test_update.py",)),
     (
-        "fuzzing, browser, faults",
-        ("tests/layers/test_drf_fuzz.py", "tests/test_browser", "tests/test_faults.py"),
+        "update tests",
+        (
+            "tests/test_update.py",
+            "tests/test_update_history.py",
+            "tests/test_settings_upgrade.py",
+        ),
+    ),
+    (
+        "fuzzing, browser, faults, clients",
+        (
+            "tests/layers/test_drf_fuzz.py",
+            "tests/test_browser",
+            "tests/test_faults.py",
+            "tests/test_clients.py",
+        ),
     ),
     ("lint", ("tests/test_matrix.py::test_lint_and_format",)),
 ]
@@ -69,9 +81,10 @@ def category_of(nodeid: str) -> str:
 
 
 def summarize(records: list[dict[str, Any]], wall: float | None = None) -> dict[str, Any]:
-    """Worker-seconds by category, per worker, and the wall time (measured, or the span of the
-    recorded phases when not given)."""
+    """Worker-seconds and CPU seconds by category, per worker, and the wall time (measured, or
+    the span of the recorded phases when not given)."""
     by_category: dict[str, float] = defaultdict(float)
+    cpu_by_category: dict[str, float] = defaultdict(float)
     by_worker: dict[str, float] = defaultdict(float)
     builds: dict[str, int] = defaultdict(int)
     tests: set[str] = set()
@@ -85,8 +98,16 @@ def summarize(records: list[dict[str, Any]], wall: float | None = None) -> dict[
             by_category[STEP_CATEGORIES.get(record["what"], record["what"])] += record["seconds"]
             by_category[category_of(record["test"])] -= record["seconds"]
             builds[record["what"]] += 1
+            if "cpu" in record:
+                cpu_by_category[STEP_CATEGORIES.get(record["what"], record["what"])] += record[
+                    "cpu"
+                ]
+                cpu_by_category[category_of(record["test"])] -= record["cpu"]
+        elif record["kind"] == "cpu":  # a whole test's CPU seconds, its processes' included
+            cpu_by_category[category_of(record["test"])] += record["seconds"]
     if wall is None and records:
-        wall = max(r["at"] for r in records) - min(r["at"] - r["seconds"] for r in records)
+        timed = [r for r in records if r["kind"] != "cpu"]
+        wall = max(r["at"] for r in timed) - min(r["at"] - r["seconds"] for r in timed)
     total = sum(by_category.values())
     return {
         "wall_s": wall,
@@ -94,6 +115,8 @@ def summarize(records: list[dict[str, Any]], wall: float | None = None) -> dict[
         "tests": len(tests),
         "steps": dict(builds),
         "categories": dict(sorted(by_category.items(), key=lambda item: -item[1])),
+        "cpu_seconds": sum(cpu_by_category.values()) if cpu_by_category else None,
+        "cpu_categories": dict(cpu_by_category),
         "workers": {
             worker: {"seconds": seconds, "busy": seconds / wall if wall else None}
             for worker, seconds in sorted(by_worker.items())
@@ -156,10 +179,17 @@ def last_measured() -> dict[str, Any] | None:
 def table(summary: dict[str, Any]) -> list[str]:
     """The summary as a Markdown table, with the wall time and how busy each worker was."""
     total = summary["worker_seconds"] or 1.0
-    lines = ["| category | worker-seconds | share |", "|---|---:|---:|"]
+    cpu = summary.get("cpu_categories") or {}
+    cpu_total = summary.get("cpu_seconds") or 1.0
+    lines = [
+        "| category | worker-seconds | share | CPU seconds | share |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, seconds in summary["categories"].items():
-        lines.append(f"| {name} | {seconds:,.0f} | {seconds / total:.1%} |")
-    lines.append(f"| **total** | **{summary['worker_seconds']:,.0f}** | |")
+        used = f"{cpu[name]:,.0f} | {cpu[name] / cpu_total:.1%}" if name in cpu else "n/a | "
+        lines.append(f"| {name} | {seconds:,.0f} | {seconds / total:.1%} | {used} |")
+    cpu_sum = f"{summary['cpu_seconds']:,.0f}" if summary.get("cpu_seconds") else "n/a"
+    lines.append(f"| **total** | **{summary['worker_seconds']:,.0f}** | | **{cpu_sum}** | |")
     busy = ", ".join(
         f"{worker} {w['busy']:.0%}" for worker, w in summary["workers"].items() if w["busy"]
     )

@@ -16,7 +16,9 @@ from tests.harness import (
     TEMPLATE_ROOT,
     Combination,
     Project,
+    cpu_seconds,
     record_timing,
+    redis_pool,
     run_id,
 )
 
@@ -48,6 +50,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject.toml): tests/scheduling.py's auto_workers(), unless
+    PYTEST_XDIST_AUTO_NUM_WORKERS says (xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    from tests.scheduling import auto_workers
+
+    return auto_workers(len(os.sched_getaffinity(0)), len(redis_pool()))
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadscope` (pyproject.toml) with tests/scheduling.py's scope: a combination."""
     if config.getvalue("dist") != "loadscope":
@@ -76,6 +89,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         record_timing("test", report.when, report.duration, test=report.nodeid)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    # Its CPU seconds, the worker's and those of the processes it ran: unlike its duration, the
+    # same on a quiet machine and on a loaded one (bench/suite_time.py).
+    cpu = cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        record_timing("cpu", "test", cpu_seconds() - cpu, test=item.nodeid)
+
+
 @pytest.fixture(scope="session")
 def projects(copie_session) -> Callable[[Combination], Project]:
     """Generate each combination once per worker; the project and its venv are then shared."""
@@ -83,9 +107,10 @@ def projects(copie_session) -> Callable[[Combination], Project]:
 
     def get(combination: Combination) -> Project:
         if combination not in cache:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             result = copie_session.copy(extra_answers=combination.answers())
-            record_timing("step", "copier copy", time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            record_timing("step", "copier copy", seconds, cpu=cpu_seconds() - cpu)
             if result.exit_code != 0:
                 pytest.fail(f"[{combination.id}] copier copy failed: {result.exception}")
             cache[combination] = Project(combination, result.project_dir, result.answers)

@@ -16,6 +16,7 @@ import fcntl
 import itertools
 import json
 import os
+import resource
 import secrets
 import shutil
 import socket
@@ -208,6 +209,12 @@ def database_name(combination: Combination, purpose: str) -> str:
 _claimed_redis: dict[int, Any] = {}
 
 
+def redis_pool() -> list[int]:
+    """The Redis databases this run may claim: DJANGO_PRO_REDIS_DATABASES, else 1 to 15."""
+    pool = os.environ.get(REDIS_DATABASES_VARIABLE, ",".join(str(n) for n in range(1, 16)))
+    return [int(n) for n in pool.split(",") if n.strip()]
+
+
 def redis_database() -> int:
     """A Redis database number no other process of this machine uses while this one lives.
 
@@ -217,10 +224,10 @@ def redis_database() -> int:
     """
     if _claimed_redis:
         return next(iter(_claimed_redis))
-    pool = os.environ.get(REDIS_DATABASES_VARIABLE, ",".join(str(n) for n in range(1, 16)))
+    pool = ",".join(str(n) for n in redis_pool())
     locks = Path(tempfile.gettempdir()) / "django-pro-redis-databases"
     locks.mkdir(exist_ok=True)
-    for number in (int(n) for n in pool.split(",") if n.strip()):
+    for number in redis_pool():
         handle = (locks / f"{number}.lock").open("a")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -238,9 +245,22 @@ def redis_url() -> str:
     return f"redis://{LOOPBACK}:{REDIS_PORT}/{redis_database()}"
 
 
-def record_timing(kind: str, what: str, seconds: float, test: str | None = None) -> None:
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it has waited for, user and system: what a
+    piece of the suite costs whatever else the machine is running."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def record_timing(
+    kind: str, what: str, seconds: float, test: str | None = None, cpu: float | None = None
+) -> None:
     """One line of JSON for bench/suite_time.py, when DJANGO_PRO_TIMINGS names a file: a test
-    phase (kind "test") or a step inside the test running now (kind "step")."""
+    phase (kind "test"), a whole test's CPU seconds (kind "cpu"), or a step inside the test
+    running now (kind "step"), with its CPU seconds when given."""
     path = os.environ.get(TIMINGS_VARIABLE)
     if not path:
         return
@@ -254,6 +274,8 @@ def record_timing(kind: str, what: str, seconds: float, test: str | None = None)
         "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
         "at": round(time.time(), 3),
     }
+    if cpu is not None:
+        record["cpu"] = round(cpu, 3)
     with open(path, "a") as timings:  # one short append per line: workers do not interleave
         timings.write(json.dumps(record) + "\n")
 
@@ -277,9 +299,9 @@ class Project:
         if self.built:
             return
         python = python_for(self.answers["python_version"])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         self.run("uv", "sync", "--python", python, timeout=900)
-        record_timing("step", "uv sync", time.perf_counter() - started)
+        record_timing("step", "uv sync", time.perf_counter() - started, cpu=cpu_seconds() - cpu)
         self.built = True
 
     def run(

@@ -17,11 +17,12 @@ from tests.harness import (
     TEMPLATE_ROOT,
     Combination,
     clean_env,
+    combination_params,
     database_name,
     matrix_combination,
     new_run_id,
 )
-from tests.scheduling import estimated_seconds, unit_of
+from tests.scheduling import auto_workers, estimated_seconds, unit_of
 
 pytestmark = pytest.mark.fast
 
@@ -178,3 +179,69 @@ def test_a_projects_commands_write_bytecode_and_inherit_no_service(monkeypatch):
     assert "CELERY_BROKER_URL" not in env
     assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"  # what a command names, it gets
     assert env["PATH"] == os.environ["PATH"]
+
+
+@pytest.mark.parametrize("combination", combination_params([ALL_ON]))
+def test_the_run_on_services_repeats_what_they_can_change_and_nothing_else(projects, combination):
+    """`-m services` (test_suite_on_postgres_and_redis) keeps every test that uses the database
+    or a service and leaves out those that touch neither, which the SQLite run has covered."""
+    options = ("--collect-only", "-q", "--no-cov", "-p", "no:cacheprovider")
+    result = projects(combination).venv("pytest", *options, "-m", "not services")
+    left_out = {line for line in result.stdout.splitlines() if "::" in line}
+    # Production settings probed in subprocesses, and logging: the same on any database.
+    assert "tests/config/test_settings.py::test_production_settings_pass_check_deploy" in left_out
+    assert any(t.startswith("tests/core/test_logging.py::") for t in left_out)
+    # Tests that use the database, and one marked redis that does not, stay in the services run.
+    assert not any(t.startswith("tests/items/test_services.py::") for t in left_out)
+    redis_only = (
+        "tests/test_services_integration.py::test_redis_cache_round_trips_over_a_real_connection"
+    )
+    assert redis_only not in left_out
+    deselected = result.stdout.strip().splitlines()[-1]  # "70/433 tests collected (363 deselected)"
+    assert " deselected" in deselected and not deselected.startswith("0/"), deselected
+
+
+def test_the_benchmark_reports_cpu_seconds_by_category_with_steps_taken_out():
+    from bench.suite_time import summarize
+
+    mypy = "tests/test_matrix.py::test_type_check[x]"
+    suite = "tests/test_matrix.py::test_suite_on_sqlite[x]"
+    records = [
+        {"kind": "test", "what": "call", "seconds": 10.0, "test": mypy, "worker": "gw0", "at": 10},
+        {"kind": "cpu", "what": "test", "seconds": 8.0, "test": mypy, "worker": "gw0", "at": 10},
+        {"kind": "step", "what": "uv sync", "seconds": 3.0, "cpu": 1.0, "test": mypy,
+         "worker": "gw0", "at": 5},
+        {"kind": "test", "what": "call", "seconds": 6.0, "test": suite, "worker": "gw1", "at": 9},
+        {"kind": "cpu", "what": "test", "seconds": 4.0, "test": suite, "worker": "gw1", "at": 9},
+    ]  # fmt: skip
+    summary = summarize(records, wall=10.0)
+    assert summary["categories"]["mypy"] == 7.0
+    assert summary["cpu_categories"] == {
+        "mypy": 7.0,
+        "`uv sync` (project environments)": 1.0,
+        "generated suites on SQLite": 4.0,
+    }
+    assert summary["cpu_seconds"] == 12.0
+
+
+def test_auto_starts_a_worker_more_than_the_cores_and_no_more_than_redis_databases(tmp_path):
+    assert [auto_workers(2, 15), auto_workers(4, 15), auto_workers(2, 2), auto_workers(1, 0)] == [
+        3,
+        5,
+        2,
+        1,
+    ]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    cores = len(os.sched_getaffinity(0))
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_questions.py"]
+    for pool in ("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15", "14,15"):
+        result = subprocess.run(
+            [*command, "-k", "no_such_test"],
+            cwd=TEMPLATE_ROOT,
+            env={**env, "DJANGO_PRO_REDIS_DATABASES": pool},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        workers = min(cores + 1, len(pool.split(",")))
+        assert f"created: {workers}/{workers} workers" in result.stdout, result.stdout[-2000:]

@@ -7,7 +7,6 @@ that owns the combination (tests/scheduling.py), then shared by the rest.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import subprocess
 import sys
@@ -60,10 +59,22 @@ def test_type_check(projects, combination):
     projects(combination).venv("mypy", "--cache-dir=/dev/null", ".")
 
 
+# `check` and `makemigrations --check` in one process: each process of a project spends a second
+# or more setting Django up before it checks anything.
+CHECKS = (
+    "import django; from django.core.management import call_command; django.setup(); "
+    "call_command('check', fail_level='WARNING'); "
+    "call_command('makemigrations', check=True, dry_run=True)"
+)
+# `check --deploy` with production settings is the generated suite's own test (run by
+# test_suite_on_sqlite), a process this module used to start a second time.
+CHECK_DEPLOY_TEST = "def test_production_settings_pass_check_deploy("
+CHECK_DEPLOY = 'call_command("check", deploy=True, fail_level="WARNING")'
+
+
 def test_django_checks(projects, combination):
     project = projects(combination)
-    project.manage("check", "--fail-level", "WARNING")
-    project.manage("makemigrations", "--check", "--dry-run")
+    project.venv("python", "-c", CHECKS, env={"DJANGO_SETTINGS_MODULE": "config.settings.test"})
     # A new user's first step, `cp .env.example .env`, must leave local settings working.
     env_file = project.path / ".env"
     shutil.copy(project.path / ".env.example", env_file)
@@ -71,14 +82,8 @@ def test_django_checks(projects, combination):
         project.manage("check", "--fail-level", "WARNING", settings="local")
     finally:
         env_file.unlink()
-
-
-def test_check_deploy_with_production_settings(projects, combination):
-    env = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "example.com"}
-    result = projects(combination).manage(
-        "check", "--deploy", "--fail-level", "WARNING", settings="production", env=env
-    )
-    assert "System check identified no issues" in result.stdout
+    suite = (project.path / "tests" / "config" / "test_settings.py").read_text()
+    assert CHECK_DEPLOY_TEST in suite and CHECK_DEPLOY in suite, "check --deploy left the suite"
 
 
 def test_suite_on_sqlite(projects, combination):
@@ -88,7 +93,14 @@ def test_suite_on_sqlite(projects, combination):
 
 
 def test_suite_on_postgres_and_redis(projects, combination):
-    """The same suite over real PostgreSQL and Redis on loopback: no service test is skipped."""
+    """The project's tests that real services can change, over PostgreSQL and Redis on loopback:
+    no service test is skipped.
+
+    `-m services` is every test that uses the database or is marked for a service (the project's
+    tests/conftest.py marks them). The others touch neither: production-settings probes in
+    subprocesses, middleware, logging, schema and error-mapping tests behave the same whatever
+    the database, and have just run in test_suite_on_sqlite.
+    """
     require_service("PostgreSQL", LOOPBACK, POSTGRES_PORT)
     require_service("Redis", LOOPBACK, REDIS_PORT)
     project = projects(combination)
@@ -101,9 +113,8 @@ def test_suite_on_postgres_and_redis(projects, combination):
     }
     try:
         # Coverage is measured and enforced by the SQLite run; here only the services differ.
-        result = project.venv(
-            "pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs", env=env
-        )
+        command = ("pytest", "-p", "no:cacheprovider", "--create-db", "--no-cov", "-rs")
+        result = project.venv(*command, "-m", "services", env=env)
     finally:
         project.drop_databases(f"test_{database}")
     assert " passed" in result.stdout

@@ -1,8 +1,8 @@
 """Security checks of every combination's generated code: bandit, a secret scan, the audit in CI.
 
 Reuses the matrix's generated projects (tests/conftest.py); nothing here builds an environment.
-`check --deploy` with production settings is in tests/test_matrix.py; the security headers and
-the login lockout are asserted by the generated project's own tests.
+`check --deploy` with production settings, the security headers and the login lockout are
+asserted by the generated project's own tests (tests/test_matrix.py keeps check --deploy there).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Fixtures shared by the whole suite, and the rules for tests that need real services.
 
 Tests marked `postgres` or `redis` run over real connections when DATABASE_URL / REDIS_URL point
-at those services, and are skipped (with the reason printed) when they do not.
+at those services, and are skipped (with the reason printed) when they do not. Tests that can
+differ on those services are marked `services` (below): after a run on SQLite, `-m services` is
+the rest of the proof on PostgreSQL and Redis.
 """
 
 import os
@@ -20,6 +22,24 @@ POSTGRES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith(
     ("postgres://", "postgresql://")
 )
 REDIS_CONFIGURED = os.environ.get("REDIS_URL", "").startswith(("redis://", "rediss://"))
+
+
+# A test that touches none of these behaves the same on SQLite and local memory as on PostgreSQL
+# and Redis. Every pytest-django fixture that opens the database (db, transactional_db,
+# live_server, ...) requests django_db_setup, which creates the test database.
+SERVICE_MARKERS = ("django_db", "postgres", "redis", "rabbitmq")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `services` what real services can change: every test that uses the database (SQL,
+    constraints, transactions and query counts differ between SQLite and PostgreSQL) or is marked
+    for a service. `-m services` then repeats on PostgreSQL + Redis only what can differ there."""
+    for item in items:
+        if "django_db_setup" in getattr(item, "fixturenames", ()) or any(
+            item.get_closest_marker(name) for name in SERVICE_MARKERS
+        ):
+            item.add_marker(pytest.mark.services)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
