@@ -40,10 +40,11 @@ class CachedModelBackend(ModelBackend):
         **kwargs: Any,
     ) -> Any:
         user = super().authenticate(request, username, password, **kwargs)
-        if user is None and password is not None:
-            # Wrong credentials: the backends after this one (ModelBackend, kept for older
-            # sessions) would check the same password again. PermissionDenied stops there;
-            # Django still reports the failure (user_login_failed, which the lockout counts).
+        if user is None and username is not None and password is not None:
+            # A wrong username and password: ModelBackend, after this one for older sessions,
+            # would check the same password again. PermissionDenied stops there; Django still
+            # reports the failure (user_login_failed, which the lockout counts). Credentials by
+            # e-mail (the account pages, /_allauth/) are allauth's backend's, further down.
             raise PermissionDenied
         return user
 
