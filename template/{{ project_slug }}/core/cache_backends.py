@@ -6,7 +6,8 @@ imports django-redis, which this project does not use, and counts under other me
 Failing soft: nothing the project keeps in the cache is needed to answer a request (it holds
 copies of database reads, throttle counters, cached sessions), so Redis being unreachable must not
 turn requests into errors. While it is, reads miss and writes are skipped, each counted in
-`django_cache_unavailable_total` and logged as a warning at most once a minute per process. The
+`django_cache_unavailable_total` and logged as a warning at most once a minute per process (the
+backends Django makes per thread share one state, `_Breaker`). The
 backend tries Redis again every RETRY_SECONDS (in between, it does not wait on a dead socket), and
 uses it as soon as it answers: no restart.
 
@@ -23,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -56,6 +58,30 @@ class InstrumentedLocMemCache(_CountGets, LocMemCache):
     pass
 
 
+@dataclass
+class _Breaker:
+    """Whether one Redis cache is reachable, for the whole process.
+
+    Django makes a cache backend per thread; they share this, so a process finds Redis away
+    once, warns once a minute, and clears once when it is back.
+    """
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    down_since: float | None = None  # monotonic time of the first failure
+    retry_at: float = 0.0
+    warned_at: float | None = None
+    skipped: int = 0  # operations answered without Redis since the last warning
+
+
+_breakers: dict[tuple[str, str], _Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def _breaker(server: str, key_prefix: str) -> _Breaker:
+    with _breakers_lock:
+        return _breakers.setdefault((server, key_prefix), _Breaker())
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, answering as an empty cache that keeps nothing while Redis is away.
 
@@ -72,11 +98,7 @@ class FailSoftRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._lock = threading.Lock()
-        self._down_since: float | None = None  # monotonic time of the first failure
-        self._retry_at = 0.0
-        self._warned_at: float | None = None
-        self._skipped = 0  # operations answered without Redis since the last warning
+        self._breaker = _breaker(server, self.key_prefix)
 
     # The operations, each with what it answers without Redis.
 
@@ -137,10 +159,10 @@ class FailSoftRedisCache(RedisCache):
     @property
     def available(self) -> bool:
         """Whether the last call reached Redis (False from a failure until Redis answers again)."""
-        return self._down_since is None
+        return self._breaker.down_since is None
 
     def _guard(self, operation: str, fallback: T, call: Callable[[], T]) -> T:
-        if self._down_since is not None and not self._reconnect():
+        if self._breaker.down_since is not None and not self._reconnect():
             return self._skip(operation, fallback)
         try:
             return call()
@@ -150,23 +172,24 @@ class FailSoftRedisCache(RedisCache):
 
     def _reconnect(self) -> bool:
         """Whether Redis may be used again: clears what may be stale first."""
-        with self._lock:
-            if self._down_since is None:
+        breaker = self._breaker
+        with breaker.lock:
+            if breaker.down_since is None:
                 return True  # another thread got there first
             now = time.monotonic()
-            if now < self._retry_at:
+            if now < breaker.retry_at:
                 return False
-            self._retry_at = now + self.RETRY_SECONDS
+            breaker.retry_at = now + self.RETRY_SECONDS
             try:
                 removed = self._clear_stale()
             except UNAVAILABLE:
                 return False
             logger.warning(
                 "the cache is reachable again after %.0f s; %d keys that may be stale removed",
-                now - self._down_since,
+                now - breaker.down_since,
                 removed,
             )
-            self._down_since, self._skipped = None, 0
+            breaker.down_since, breaker.skipped = None, 0
             return True
 
     def _clear_stale(self) -> int:
@@ -184,24 +207,25 @@ class FailSoftRedisCache(RedisCache):
         return int(removed)
 
     def _failed(self, error: BaseException) -> None:
-        with self._lock:
+        breaker = self._breaker
+        with breaker.lock:
             now = time.monotonic()
-            if self._down_since is None:
-                self._down_since, self._warned_at = now, None
-            self._retry_at = now + self.RETRY_SECONDS
-            if self._warned_at is None or now - self._warned_at >= self.WARN_SECONDS:
-                self._warned_at = now
+            if breaker.down_since is None:
+                breaker.down_since, breaker.warned_at = now, None
+            breaker.retry_at = now + self.RETRY_SECONDS
+            if breaker.warned_at is None or now - breaker.warned_at >= self.WARN_SECONDS:
+                breaker.warned_at = now
                 logger.warning(
                     "the cache is unreachable (%s: %s): reads miss and writes are skipped "
                     "until it answers; %d operations answered without it since the last warning",
                     type(error).__name__,
                     error,
-                    self._skipped,
+                    breaker.skipped,
                 )
-                self._skipped = 0
+                breaker.skipped = 0
 
     def _skip(self, operation: str, fallback: T) -> T:
-        self._skipped += 1
+        self._breaker.skipped += 1
         CACHE_UNAVAILABLE.labels(operation).inc()
         return fallback
 

@@ -63,5 +63,5 @@ def server_error(request: HttpRequest) -> HttpResponseBase:
 
 
 def _wants_html(request: HttpRequest) -> bool:
-    api = request.path.startswith(("/api/", "/graphql"))
-    return not api and "text/html" in request.headers.get("Accept", "")
+    # A browser asks for HTML; API clients for JSON (or anything, as curl does).
+    return not request.path.startswith("/api/") and "text/html" in request.headers.get("Accept", "")
