@@ -430,6 +430,12 @@ def test_a_client_generated_from_the_schema_drives_the_api(
     if combination.celery:
         reprice(api, collection.id, worker)
 
+    if combination.channels:
+        # What an API client trades its token for to open a WebSocket (sockets are driven by
+        # test_an_api_client_signs_up_and_uses_one_token_on_rest_graphql_and_websockets).
+        ticket = api.call("auth", "auth_ws_ticket_create", 201, "Ticket")
+        assert ticket.ticket and ticket.expires_in > 0
+
     # A new pair for the refresh token, which is then blacklisted at logout.
     refresh = api.model("RefreshTokenRequest")
     renewed = api.call(
