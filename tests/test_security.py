@@ -62,6 +62,7 @@ PLACEHOLDER = re.compile(
         |django-insecure-[\w-]*         # clearly marked development and test keys
         |\*+|x+|\.\.\.                  # masked
         |/[\w/.-]*                      # a URL path, such as a token endpoint
+        |[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9]*  # a dotted path to a class
     )$""",
     re.X,
 )
@@ -108,6 +109,7 @@ MUST_FIND = [
     'SECRET_KEY = "' + "k3Jd9-fQ2xLm8vZp0aWe7" + '"',
     "POSTGRES_PASSWORD: " + "hunter2hunter2",
     "api_key=" + "0123456789abcdef0123",
+    'TOKEN = "' + "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXBhcnQ" + '"',
 ]
 MUST_PASS = [
     "DJANGO_SECRET_KEY=",
@@ -123,6 +125,7 @@ MUST_PASS = [
     'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]',
     '"DJANGO_SECRET_KEY": secrets.token_urlsafe(50),',
     'TOKEN = "/api/v1/auth/token/"  # an endpoint, not a token',
+    'HEADLESS_TOKEN_STRATEGY = "my_project.core.api.tokens.TokenPairStrategy"  # noqa: S105',
 ]
 
 
