@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import IS_CI, LOOPBACK, Project, clean_env, free_port
+from tests.harness import IS_CI, LOOPBACK, Project, clean_env, free_port, require_service
 
 
 def need_binary(name: str, *candidates: str) -> str:
@@ -217,6 +218,103 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         yield postgres
     finally:
         postgres.destroy()
+
+
+# The shared RabbitMQ: never stopped. A test that takes it away cuts a proxy in front of it
+# (tests/proxy.py) and keeps its messages in a virtual host of its own.
+RABBITMQ_PORT = 5672
+
+
+@dataclass
+class RabbitVhost:
+    """A virtual host on the shared RabbitMQ, for guest: its queues are nobody else's."""
+
+    name: str
+
+    def url(self, port: int = RABBITMQ_PORT) -> str:
+        return f"amqp://guest:guest@{LOOPBACK}:{port}/{self.name}"
+
+    def queued(self) -> dict[str, int]:
+        """Messages ready or unacknowledged, by queue."""
+        listed = rabbitmqctl(
+            "list_queues", "-p", self.name, "--no-table-headers", "name", "messages"
+        )
+        return {
+            name: int(count)
+            for name, count in (line.split("\t") for line in listed.splitlines() if "\t" in line)
+        }
+
+
+def rabbitmqctl(*args: str) -> str:
+    binary = need_binary("rabbitmqctl", "/usr/sbin/rabbitmqctl")
+    result = subprocess.run(
+        [binary, "--quiet", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(f"rabbitmqctl {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@contextlib.contextmanager
+def rabbitmq_vhost(prefix: str) -> Iterator[RabbitVhost]:
+    """A fresh virtual host on the shared RabbitMQ (fails in CI when it is not reachable),
+    deleted with everything in it afterwards."""
+    require_service("RabbitMQ", LOOPBACK, RABBITMQ_PORT)
+    vhost = RabbitVhost(f"{prefix}-{os.getpid()}-{int(time.time())}")
+    rabbitmqctl("add_vhost", vhost.name)
+    try:
+        rabbitmqctl("set_permissions", "-p", vhost.name, "guest", ".*", ".*", ".*")
+        yield vhost
+    finally:
+        rabbitmqctl("delete_vhost", vhost.name)
+
+
+@dataclass
+class CeleryWorker:
+    command: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def celery_worker(
+    project: Project, command: str, env: dict[str, str], workdir: Path
+) -> Iterator[CeleryWorker]:
+    """Run `command` (the README's worker command) in the project until the context ends; it is
+    ready once it logs that it is."""
+    log = workdir / "worker.log"
+    environment = clean_env(
+        PATH=f"{project.path / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        CELERY_METRICS_PORT=str(free_port()),
+        CELERY_METRICS_ADDR=LOOPBACK,
+        **env,
+    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            shlex.split(command),
+            cwd=project.path,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker = CeleryWorker(command, process, log)
+    try:
+        wait_until(
+            lambda: process.poll() is not None or " ready." in worker.log_text(),
+            90,
+            f"`{command}` to be ready",
+        )
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited {process.returncode}:\n{worker.log_text()[-5000:]}")
+        yield worker
+    finally:
+        stop_process(process, grace=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -432,3 +433,37 @@ def terminate(process: subprocess.Popen[bytes] | None) -> None:
     stop_process(process, grace=15)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, 9)
+
+
+@contextlib.contextmanager
+def rates_upstream() -> Iterator[str]:
+    """The exchange-rate service a reprice asks, on a loopback port."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"rates": {"USD": 1.5, "EUR": 1}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOOPBACK}:{server.server_port}/latest"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def readme_worker_command(project: Project) -> str:
+    """The worker command of the generated README, verbatim (without its comment)."""
+    for line in (project.path / "README.md").read_text().splitlines():
+        if line.startswith("uv run celery -A config worker"):
+            return line.split("#")[0].strip()
+    pytest.fail("the README gives no worker command")

@@ -38,7 +38,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -53,7 +52,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
 from tests.harness import (
-    Project,
     clean_env,
     combination_params,
     database_name,
@@ -65,6 +63,8 @@ from tests.serving import (
     Session,
     Site,
     path_router,
+    rates_upstream,
+    readme_worker_command,
     request_json,
     served,
     sign_in,
@@ -123,32 +123,6 @@ def site(projects, combination) -> Iterator[Site]:
 @pytest.fixture(scope="module")
 def session(site) -> Session:
     return sign_in(site, CLIENT)
-
-
-@contextlib.contextmanager
-def rates_upstream() -> Iterator[str]:
-    """The exchange-rate service a reprice asks, on a loopback port."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = json.dumps({"rates": {"USD": 1.5, "EUR": 1}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOOPBACK}:{server.server_port}/latest"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- idle sockets, opened first, checked last ----------------------------------------------
@@ -492,14 +466,6 @@ class Worker:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def readme_worker_command(project: Project) -> str:
-    """The worker command of the generated README, verbatim (without its comment)."""
-    for line in (project.path / "README.md").read_text().splitlines():
-        if line.startswith("uv run celery -A config worker"):
-            return line.split("#")[0].strip()
-    pytest.fail("the README gives no worker command")
 
 
 @pytest.fixture(scope="module")

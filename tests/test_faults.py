@@ -1,5 +1,5 @@
-"""Faults with real services: the generated project, served by gunicorn, survives PostgreSQL and
-Redis going away and coming back.
+"""Faults with real services: the generated project, served by gunicorn, survives PostgreSQL,
+Redis and its Celery broker (RabbitMQ) going away and coming back.
 
 Runs on the all-off combination (the base project every combination shares) against private
 PostgreSQL and Redis instances on free loopback ports (tests/services.py): the shared ones serve
@@ -8,6 +8,9 @@ tests running in parallel and are never stopped. For each service:
 - once it is back, /health/ready/ answers 200 again;
 - requests in flight meanwhile may fail, but never silently: every 5xx response carries the
   request id we sent, and the server's log has an ERROR line with that id (the cause).
+
+The second test drives every endpoint of the all-layers project with each dependency away in
+turn (below).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import collections
 import json
 import re
 import secrets
+import subprocess
 import tempfile
 import threading
 import time
@@ -31,12 +35,21 @@ import pytest
 from tests.harness import LOOPBACK, Combination, combination_params
 from tests.proxy import CuttableProxy, cuttable_proxy
 from tests.services import (
+    RABBITMQ_PORT,
+    CeleryWorker,
+    PrivatePostgres,
+    PrivateRedis,
+    RabbitVhost,
     Server,
+    celery_worker,
     gunicorn,
+    need_binary,
     private_postgres,
     private_redis,
+    rabbitmq_vhost,
     wait_until,
 )
+from tests.serving import rates_upstream, readme_worker_command
 
 pytestmark = pytest.mark.slow
 
@@ -225,8 +238,13 @@ def test_readiness_fails_and_recovers_and_no_error_goes_unlogged(served, combina
 #
 # The all-layers project under gunicorn, production settings, on a private PostgreSQL and a
 # private Redis reached through a proxy the test cuts (Redis keeps its data, as behind a network
-# fault, so a value cached before the outage is there to be read stale after it). The URL list
-# comes from the project's resolver: a new endpoint is driven without a change here.
+# fault, so a value cached before the outage is there to be read stale after it), with RabbitMQ
+# as its Celery broker and a worker started with the README's command. The broker is the shared
+# RabbitMQ, never stopped: the test works on a virtual host of its own, reached through a second
+# proxy it cuts. (A private rabbitmq-server takes an Erlang node, its ports and a cookie, and
+# seconds to boot; the proxy takes the broker away as a network fault would, which is what the
+# project must survive.) The URL list comes from the project's resolver: a new endpoint is
+# driven without a change here.
 
 # Every path the resolver knows, as routes ("api/v1/items/<int:pk>/"); regex routes (the admin's
 # per-model pages, static files) are left out.
@@ -396,6 +414,24 @@ def summary_items(site: Site) -> int:
     return int(body["items"])
 
 
+def job_result(site: Site, task_id: str) -> dict[str, object]:
+    """The result of a task once a worker has run it (fails if it did not succeed)."""
+    path = f"/api/v1/tasks/{task_id}/"
+    status: dict[str, object] = {}
+
+    def finished() -> bool:
+        answer = site.request("GET", path)[1]
+        assert answer.status == 200, answer.body
+        status.update(answer.json())  # type: ignore[arg-type]
+        return status["state"] in {"SUCCESS", "FAILURE"}
+
+    wait_until(finished, 120, f"task {task_id} to finish")
+    assert status["state"] == "SUCCESS", status
+    result = status["result"]
+    assert isinstance(result, dict)
+    return result
+
+
 def error_lines(log: str) -> collections.Counter[str]:
     """ERROR lines of the server's JSON log, by request id."""
     counted: collections.Counter[str] = collections.Counter()
@@ -407,15 +443,45 @@ def error_lines(log: str) -> collections.Counter[str]:
     return counted
 
 
+@dataclass
+class Stack:
+    """The all-layers project served, its worker, and the dependencies the test takes away."""
+
+    site: Site
+    routes: list[str]
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+    redis_proxy: CuttableProxy
+    broker_proxy: CuttableProxy
+    vhost: RabbitVhost
+    worker: CeleryWorker
+
+    def task_results(self) -> int:
+        """Tasks the result store knows of: one per task a worker started."""
+        listed = subprocess.run(
+            [need_binary("redis-cli"), "-p", str(self.redis.port), "--scan"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return sum(1 for key in listed.stdout.split() if key.startswith("celery-task-meta-"))
+
+
 @pytest.fixture
-def all_layers(projects, combination) -> Iterator[tuple[Site, list[str], object, CuttableProxy]]:
+def all_layers(projects, combination) -> Iterator[Stack]:
     project = projects(combination)
     project.build()
     workdir = Path(tempfile.mkdtemp(prefix="django-pro-faults-"))
     with (
         private_postgres() as postgres,
         private_redis() as redis,
-        cuttable_proxy(LOOPBACK, redis.port) as proxy,
+        cuttable_proxy(LOOPBACK, redis.port) as redis_proxy,
+        # RabbitMQ is the broker, Redis the result store. The shared RabbitMQ is never stopped:
+        # the test cuts a proxy in front of it, on a virtual host of its own.
+        rabbitmq_vhost("faults") as vhost,
+        cuttable_proxy(LOOPBACK, RABBITMQ_PORT) as broker_proxy,
+        rates_upstream() as rates_url,
     ):
         rate = "100000/minute"  # throttling is the project suite's business
         env = {
@@ -424,7 +490,9 @@ def all_layers(projects, combination) -> Iterator[tuple[Site, list[str], object,
             "DJANGO_ALLOWED_HOSTS": LOOPBACK,
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": postgres.url,
-            "REDIS_URL": f"redis://{LOOPBACK}:{proxy.port}/0",
+            "REDIS_URL": f"redis://{LOOPBACK}:{redis_proxy.port}/0",
+            "CELERY_BROKER_URL": vhost.url(broker_proxy.port),
+            "EXCHANGE_RATES_URL": rates_url,
             "API_THROTTLE_ANON": rate,
             "API_THROTTLE_USER": rate,
             "API_THROTTLE_AUTH": rate,
@@ -448,22 +516,26 @@ def all_layers(projects, combination) -> Iterator[tuple[Site, list[str], object,
         routes = json.loads(listed.stdout.strip().splitlines()[-1])
         # The admin's own pages (one per model) are Django's, not the project's: its login only.
         routes = [r for r in routes if not r.startswith("admin/") or r == "admin/login/"]
-        with gunicorn(project, env, workdir) as server:
+        with (
+            celery_worker(project, readme_worker_command(project), env, workdir) as worker,
+            gunicorn(project, env, workdir) as server,
+        ):
             site = Site(server, ids["session"], ids["collection"], ids["item"])
             _, token = site.request(
                 "POST", "/api/v1/auth/token/", {"username": "faults", "password": PASSWORD}
             )
             assert token.status == 200, token.body
             site.token = str(token.json()["access"])  # type: ignore[index]
-            yield site, routes, postgres, proxy
+            yield Stack(site, routes, postgres, redis, redis_proxy, broker_proxy, vhost, worker)
 
 
 ALL_LAYERS = Combination(*(True,) * 5)
 
 
 @pytest.mark.parametrize("combination", combination_params([ALL_LAYERS]))
-def test_every_endpoint_answers_without_redis_then_without_postgres(all_layers, combination):
-    site, routes, postgres, proxy = all_layers
+def test_every_endpoint_answers_without_redis_the_broker_or_postgres(all_layers, combination):
+    stack = all_layers
+    site, routes, postgres = stack.site, stack.routes, stack.postgres
     wanted = site.requests(routes)
     up = drive(site, wanted)
     baseline = statuses(up)
@@ -471,13 +543,21 @@ def test_every_endpoint_answers_without_redis_then_without_postgres(all_layers, 
     assert baseline["GET /health/ready/"] == 200
     report = [f"[{combination.id}] {len(wanted)} requests over {len(routes)} routes"]
     report.append(f"  up: {by_status(up)}")
+    reprice = f"POST /api/v1/collections/{site.collection}/reprice/"
+    assert baseline[reprice] == 202
+    # The worker runs the job the drive started: the seeded item, in EUR, is now in USD.
+    started = up[reprice][1].json()
+    assert isinstance(started, dict)
+    assert job_result(site, str(started["task_id"]))["converted"] == 1
+    tasks_run = stack.task_results()
+    assert tasks_run == 1
 
     # Redis away: the cache fails soft, throttles fail open, sessions come from the database.
-    # Only what lives in Redis is a 503: readiness, a task's status (the result backend) and
-    # starting a task (the broker).
+    # Only what lives in Redis is a 503: readiness, a task's status and starting a task (both
+    # need the result backend).
     before = summary_items(site)
     summary_items(site)  # cached now
-    proxy.cut()
+    stack.redis_proxy.cut()
     cut_at = time.monotonic()
     created = site.request(
         "POST",
@@ -499,7 +579,7 @@ def test_every_endpoint_answers_without_redis_then_without_postgres(all_layers, 
     assert set(changed) <= redis_only, changed
     assert all(status == 503 for _, status in changed.values()), changed
     report.append(f"  Redis down: {by_status(down)}; changed: {sorted(changed)}")
-    proxy.restore()
+    stack.redis_proxy.restore()
     recovered = wait_until(
         lambda: site.request("GET", "/health/ready/")[1].status == 200, 60, "readiness with Redis"
     )
@@ -508,6 +588,60 @@ def test_every_endpoint_answers_without_redis_then_without_postgres(all_layers, 
     )
     # No stale read: every worker answers the summary with the item created during the outage.
     assert [summary_items(site) for _ in range(8)] == [before + 1] * 8
+    assert statuses(drive(site, wanted)) == baseline
+
+    # The broker (RabbitMQ) away: starting a job is a 503 with the error body and Retry-After,
+    # and leaves nothing behind: no message queued, no task the result store knows of, so no
+    # job runs later for a request that was told it failed. Everything else answers as before.
+    stack.broker_proxy.cut()
+    cut_at = time.monotonic()
+    down = drive(site, wanted)
+    changed = {
+        key: (baseline[key], status)
+        for key, status in statuses(down).items()
+        if status != baseline[key]
+    }
+    assert set(changed) == {"GET /health/ready/", reprice}, changed
+    assert all(status == 503 for _, status in changed.values()), changed
+    ready = down["GET /health/ready/"][1].json()
+    assert isinstance(ready, dict)
+    assert ready["checks"] == {"database": "ok", "cache": "ok", "broker": "unavailable"}, ready
+    rid, refused = down[reprice]
+    assert int(refused.headers.get("Retry-After", "0")) > 0, refused.headers
+    body = refused.json()
+    assert isinstance(body, dict)
+    assert body["error"]["code"] == "unavailable", body
+    assert "task_id" not in json.dumps(body), body
+    assert error_lines(site.server.log_text())[rid] == 1
+    assert stack.task_results() == tasks_run  # nothing in the result store says it started
+    assert sum(stack.vhost.queued().values()) == 0  # nor a message a worker would run later
+    report.append(f"  RabbitMQ cut: {by_status(down)}; changed: {sorted(changed)}")
+    stack.broker_proxy.restore()
+    restored_at = time.monotonic()
+    ready_after = wait_until(
+        lambda: site.request("GET", "/health/ready/")[1].status == 200, 60, "readiness, broker"
+    )
+    # A job starts and finishes: it converts the item created in EUR while Redis was cut (no
+    # job ran for any of the refused requests, or it would have been converted already).
+    accepted: list[Answer] = []
+
+    def job_accepted() -> bool:
+        answer = site.request("POST", reprice.removeprefix("POST "), {"currency": "USD"})[1]
+        assert answer.status in {202, 503}, (answer.status, answer.body)
+        accepted.append(answer)
+        return answer.status == 202
+
+    accepted_after = wait_until(job_accepted, 60, "a job to start with the broker back")
+    started = accepted[-1].json()
+    assert isinstance(started, dict)
+    assert job_result(site, str(started["task_id"]))["converted"] == 1
+    done_after = time.monotonic() - restored_at
+    assert stack.task_results() == tasks_run + 1
+    report.append(
+        f"  RabbitMQ back: ready {ready_after:.1f} s after, a job accepted "
+        f"{accepted_after:.1f} s and done {done_after:.1f} s after "
+        f"({restored_at - cut_at:.0f} s cut; {len(accepted) - 1} job starts refused meanwhile)"
+    )
     assert statuses(drive(site, wanted)) == baseline
 
     # PostgreSQL away: whatever needs it is a 503 with the error body and Retry-After, logged
