@@ -73,6 +73,7 @@ def test_ordinary_names_are_not_reserved():
 # dependency fails test_every_dependency_module_is_reserved until it is listed here and its
 # modules are in PROJECT_MODULES.
 DISTRIBUTION_MODULES = {
+    "aiosmtpd": ["aiosmtpd"],
     "celery": ["celery", "kombu", "billiard", "amqp", "vine"],
     "celery-types": [],
     "certifi": ["certifi"],
@@ -81,12 +82,16 @@ DISTRIBUTION_MODULES = {
     "coverage": ["coverage"],
     "daphne": ["daphne"],
     "django": ["django"],
+    "django-allauth": ["allauth"],
+    "django-anymail": ["anymail"],
     "django-axes": ["axes"],
+    "django-cors-headers": ["corsheaders"],
     "django-csp": ["csp"],
     "django-debug-toolbar": ["debug_toolbar"],
     "django-environ": ["environ"],
     "django-filter": ["django_filters"],
     "django-ipware": ["ipware"],
+    "django-silk": ["silk"],
     "django-split-settings": ["split_settings"],
     "django-stubs": [],
     "django-stubs-ext": ["django_stubs_ext"],
