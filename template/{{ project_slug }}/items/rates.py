@@ -6,9 +6,12 @@ the currency asked (UnknownCurrency, 400). What went wrong upstream goes to the 
 client.
 """
 
+import asyncio
 import functools
 import logging
 import ssl
+import weakref
+from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
 
 import certifi
@@ -49,8 +52,7 @@ class UnknownCurrency(RatesError):
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    # Loading the certificate bundle costs milliseconds of CPU: do it once per process, not per
-    # request. (The client itself is not shared: under WSGI each request has its own event loop.)
+    # Loading the certificate bundle costs milliseconds of CPU: do it once per process.
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -59,15 +61,42 @@ def build_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=settings.EXCHANGE_RATES_TIMEOUT, verify=_ssl_context())
 
 
+# One client per event loop, so requests reuse its connections to the upstream (an httpx client
+# belongs to the loop it first ran on). Under uvicorn that is one per process; where each call has
+# a loop of its own (a sync caller through async_to_sync) it is one per call, as before.
+_clients: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncIterator[None]]
+] = weakref.WeakKeyDictionary()
+
+
+async def _closed_with_the_loop(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    # An async generator left suspended is closed by the loop's shutdown_asyncgens() (asyncio.run,
+    # uvicorn and asgiref call it), which runs this finally: the client closes its connections.
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+async def client() -> httpx.AsyncClient:
+    """The running loop's client for the upstream, made on first use."""
+    loop = asyncio.get_running_loop()
+    entry = _clients.get(loop)
+    if entry is None or entry[0].is_closed:
+        http = build_client()
+        closer = _closed_with_the_loop(http)
+        _clients[loop] = entry = (http, closer)
+        await anext(closer)
+    return entry[0]
+
+
 async def exchange_rate(*, base: str, target: str) -> Decimal:
     """How many units of `target` one unit of `base` buys."""
     if base == target:
         return Decimal(1)
     try:
-        async with build_client() as client:
-            response = await client.get(
-                settings.EXCHANGE_RATES_URL, params={"from": base, "to": target}
-            )
+        http = await client()
+        response = await http.get(settings.EXCHANGE_RATES_URL, params={"from": base, "to": target})
     except httpx.TimeoutException as error:
         logger.warning("exchange rates upstream timed out", extra={"base": base, "target": target})
         raise RatesTimeout from error

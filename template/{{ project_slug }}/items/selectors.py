@@ -25,9 +25,9 @@ def item_get(*, item_id: int) -> Item:
     return item_list().get(pk=item_id)
 
 
-async def item_aget(*, item_id: int) -> Item:
-    """item_get for async views; raises Item.DoesNotExist."""
-    return await item_list().aget(pk=item_id)
+def item_price_get(*, item_id: int) -> Item:
+    """Only the item's price and currency (one query, no relations); raises Item.DoesNotExist."""
+    return Item.objects.only("price", "currency").get(pk=item_id)
 
 
 def item_last_modified(*, item_id: int) -> datetime | None:
