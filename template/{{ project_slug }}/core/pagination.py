@@ -18,6 +18,12 @@ from django.db.models import QuerySet
 MAX_COUNT = 10_000
 
 
+def bounded_count(rows: QuerySet[Any]) -> int:
+    """The number of rows, or MAX_COUNT when there are at least that many (REST, JSON, GraphQL)."""
+    # COUNT(*) over a subquery that stops at MAX_COUNT rows; ordering it would cost a sort.
+    return min(rows.order_by().values("pk")[: MAX_COUNT + 1].count(), MAX_COUNT)
+
+
 class BoundedPaginator(Paginator[Any]):
     @cached_property
     def count(self) -> int:
@@ -25,5 +31,4 @@ class BoundedPaginator(Paginator[Any]):
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return min(len(rows), MAX_COUNT)
-        # COUNT(*) over a subquery that stops at MAX_COUNT rows; ordering it would cost a sort.
-        return min(rows.order_by().values("pk")[: MAX_COUNT + 1].count(), MAX_COUNT)
+        return bounded_count(rows)

@@ -13,10 +13,10 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from strawberry import Info
 from strawberry.scalars import JSON
-from strawberry_django.pagination import OffsetPaginated
 
 from ..items import selectors, services
 from ..items.models import Collection, Item, Tag
+from .pagination import BoundedOffsetPaginated
 from .permissions import IsAuthenticated, signed_in_user
 from .users import UserType
 
@@ -47,7 +47,7 @@ class CollectionType:
     created_at: strawberry.auto
     owner: UserType
     # Paged like the top-level lists (at most 100 per collection), in one windowed query.
-    items: OffsetPaginated["ItemType"] = strawberry_django.offset_paginated()
+    items: BoundedOffsetPaginated["ItemType"] = strawberry_django.offset_paginated()
 
     @strawberry_django.field(only=["id"])
     def summary(self, root: Collection) -> CollectionSummary:
@@ -128,10 +128,10 @@ class ItemPatch:
 
 @strawberry.type
 class ItemQuery:
-    items: OffsetPaginated[ItemType] = strawberry_django.offset_paginated(
+    items: BoundedOffsetPaginated[ItemType] = strawberry_django.offset_paginated(
         filters=ItemFilter, ordering=ItemOrder, permission_classes=[IsAuthenticated]
     )
-    collections: OffsetPaginated[CollectionType] = strawberry_django.offset_paginated(
+    collections: BoundedOffsetPaginated[CollectionType] = strawberry_django.offset_paginated(
         filters=CollectionFilter, ordering=CollectionOrder, permission_classes=[IsAuthenticated]
     )
     tags: list[TagType] = strawberry_django.field(permission_classes=[IsAuthenticated])
