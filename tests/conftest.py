@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +25,16 @@ from tests.harness import (
 
 # Checks of the rendered files alone, cheap enough for the fast tier on every combination.
 RENDERING_MODULE = "tests/test_rendering.py"
+# The combination's cross-module proofs that the fast tier leaves to the whole suite: they serve
+# the project as in production and wait on it (the fuzzing's 33 CPU-seconds took 178 s, the
+# clients' idle sockets wait 60 s by design), which alone would take the tier past 3 minutes.
+# `-k <combination id>` runs them with everything else of that combination.
+WHOLE_SUITE_ONLY = (
+    "tests/layers/test_drf_fuzz.py",
+    "tests/test_clients.py",
+    "tests/test_faults.py",
+    "tests/test_browser",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,13 +84,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The fast tier, `-m fast`: every combination rendered, checked as rendered and linted (the
     tests marked fast, and tests/test_rendering.py), and every test of one combination, the
-    all-layers one unless --fast-combination names another."""
+    all-layers one unless --fast-combination names another, but for the served-project proofs
+    of WHOLE_SUITE_ONLY."""
     whole = COMBINATIONS_BY_ID[config.getoption("fast_combination")]
     for item in items:
         callspec = getattr(item, "callspec", None)
         combination = callspec.params.get("combination") if callspec else None
-        if combination == whole or item.nodeid.startswith(RENDERING_MODULE):
+        own = combination == whole and not item.nodeid.startswith(WHOLE_SUITE_ONLY)
+        if own or item.nodeid.startswith(RENDERING_MODULE):
             item.add_marker(pytest.mark.fast)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The run's mypy seeds (tests/mypy_cache.py), once every worker is done with them.
+    if not hasattr(session.config, "workerinput"):
+        from tests.mypy_cache import seeds_root
+
+        shutil.rmtree(seeds_root(), ignore_errors=True)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
