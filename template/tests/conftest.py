@@ -16,6 +16,7 @@ from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
+from . import probes
 from .factories import CollectionFactory, UserFactory
 
 POSTGRES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith(
@@ -92,3 +93,17 @@ def collection(user):
 def auth_client(client: Client, user) -> Client:
     client.force_login(user)
     return client
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start each probe process (tests/probes.py) that a selected test reads: it runs while the
+    tests before that one do."""
+    modules = {item.module.__name__ for item in session.items if isinstance(item, pytest.Function)}
+    for probe in probes.PROBES.values():
+        if probe.modules & modules:
+            probe.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for probe in probes.PROBES.values():
+        probe.stop()

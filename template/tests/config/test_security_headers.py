@@ -1,38 +1,39 @@
 """With production settings, every response carries the browser-side protections.
 
-Runs in a subprocess, like test_settings.py, because production settings are read once per
-process: HSTS, nosniff, a referrer policy, X-Frame-Options and a strict Content-Security-Policy.
+Runs in the production probe's process (tests/probes.py), like test_settings.py, because
+production settings are read once per process: HSTS, nosniff, a referrer policy,
+X-Frame-Options and a strict Content-Security-Policy.
 """
-
-import json
 
 import pytest
 
-from .test_settings import REQUIRED, manage
+from ..probes import answers, part
 
-PROBE = """
-import json
+part(
+    "production",
+    "security headers",
+    """
 from django.conf import settings
 from django.test import Client
 
 client = Client(headers={"host": "example.com"})
 secure = client.get("/health/live/", secure=True)
 plain = client.get("/")
-print(json.dumps({
+answer = {
     "status": secure.status_code,
     "headers": dict(secure.headers),
     "plain_status": plain.status_code,
     "plain_location": plain.get("Location", ""),
     "middleware": settings.MIDDLEWARE,
-}))
-"""
+}
+""",
+    __name__,
+)
 
 
 @pytest.fixture(scope="module")
 def production():
-    result = manage("shell", "-c", PROBE, **REQUIRED)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return answers("production")["security headers"]
 
 
 def test_plain_http_is_redirected_to_https(production):

@@ -1,52 +1,21 @@
 """Production settings refuse to start without their required variables, and pass check --deploy."""
 
 import json
-import os
-import secrets
-import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
-REQUIRED = {
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # made per run: no key lives in the code
-    "DJANGO_ALLOWED_HOSTS": "example.com",
-}
+from ..probes import PROJECT, REQUIRED, answers, part
 
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
-    }
-    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
-    return subprocess.run(  # noqa: S603 (fixed arguments)
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-@pytest.mark.parametrize("missing", sorted(REQUIRED))
-def test_production_names_a_missing_required_variable(missing):
-    present = {key: value for key, value in REQUIRED.items() if key != missing}
-    result = manage("check", **present)
-    assert result.returncode != 0
-    assert f"Set the {missing} environment variable" in result.stderr
-
-
-# One process with production settings for the three tests below: each process spends a second or
-# more setting Django up. It runs `check --deploy` as the command line does, then the probes.
-PRODUCTION_PROBE = """
-import json, logging
+# With production settings, in the process of the production probe (tests/probes.py): it runs
+# `check --deploy` as the command line does, then reads what the tests below check.
+part(
+    "production",
+    "settings",
+    """
+import logging
 from django.conf import settings
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -56,37 +25,77 @@ try:
 except SystemCheckError as error:
     check = str(error)
 logging.getLogger("probe").warning("disk %s%% full", 97, extra={"volume": "/var"})
-print(json.dumps({
+answer = {
     "check": check,
     "debug_toolbar": "debug_toolbar" in settings.INSTALLED_APPS,
     "metrics_public": settings.METRICS_PUBLIC,
-}))
-"""
+    # The probe's environment says ACCOUNT_EMAIL_VERIFICATION=none: production ignores it.
+    "mail": [type(get_connection()).__module__, settings.ACCOUNT_EMAIL_VERIFICATION],
+}
+""",
+    __name__,
+)
+
+# The environments under which production settings refuse to load, or load another mail backend:
+# each imports config.settings.production afresh in the settings probe, as a process would.
+VARIANTS = {
+    **{
+        f"missing {name}": {key: value for key, value in REQUIRED.items() if key != name}
+        for name in sorted(REQUIRED)
+    },
+    "pigeon": {**REQUIRED, "DJANGO_EMAIL_PROVIDER": "pigeon"},
+    "mailgun": {
+        **REQUIRED,
+        "DJANGO_EMAIL_PROVIDER": "mailgun",
+        "ANYMAIL_MAILGUN_API_KEY": "key-from-the-environment",
+    },
+}
+part(
+    "settings",
+    "production variants",
+    f"""
+import importlib, os, sys
+from django.utils.module_loading import import_string
+
+answer = {{}}
+for name, environment in {VARIANTS!r}.items():
+    os.environ.update(environment, DJANGO_SETTINGS_MODULE="config.settings.production")
+    for module in [module for module in sys.modules if module.partition(".")[0] == "config"]:
+        del sys.modules[module]
+    try:
+        production = importlib.import_module("config.settings.production")
+    except Exception as error:
+        answer[name] = f"{{type(error).__name__}}: {{error}}"
+    else:
+        backend = import_string(production.EMAIL_BACKEND)
+        answer[name] = [backend.__module__, sorted(production.ANYMAIL)]
+    for key in environment:
+        del os.environ[key]
+""",
+    __name__,
+)
 
 
 @pytest.fixture(scope="module")
-def production() -> subprocess.CompletedProcess[str]:
-    result = manage("shell", "-c", PRODUCTION_PROBE, **REQUIRED)
-    assert result.returncode == 0, result.stderr
-    return result
+def production():
+    return answers("production")
 
 
-def probed(production: subprocess.CompletedProcess[str]) -> dict[str, object]:
-    """What the probe printed last: the check's outcome and the settings it read."""
-    answers: dict[str, object] = json.loads(production.stdout.strip().splitlines()[-1])
-    return answers
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_production_names_a_missing_required_variable(missing):
+    refusal = answers("settings")["production variants"][f"missing {missing}"]
+    assert refusal.startswith("ImproperlyConfigured: ")
+    assert f"Set the {missing} environment variable" in refusal
 
 
 def test_production_settings_pass_check_deploy(production):
-    assert probed(production)["check"] == "passed"
+    assert production["settings"]["check"] == "passed"
     assert "no issues" in production.stdout
 
 
 def test_profiling_is_absent_from_production_settings_and_dependencies(production):
-    assert (probed(production)["debug_toolbar"], probed(production)["metrics_public"]) == (
-        False,
-        False,
-    )
+    probed = production["settings"]
+    assert (probed["debug_toolbar"], probed["metrics_public"]) == (False, False)
     dependencies = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
     assert not any("debug-toolbar" in spec for spec in dependencies["dependencies"])
 
@@ -103,36 +112,15 @@ def test_production_logs_one_json_object_per_line(production):
 
 
 def test_production_sends_through_the_anymail_provider_the_environment_names():
-    script = (
-        "from django.conf import settings; from django.core.mail import get_connection; "
-        "print(type(get_connection()).__module__, sorted(settings.ANYMAIL))"
-    )
-    result = manage(
-        "shell",
-        "-c",
-        script,
-        **REQUIRED,
-        DJANGO_EMAIL_PROVIDER="mailgun",
-        ANYMAIL_MAILGUN_API_KEY=secrets.token_urlsafe(16),
-    )
-    assert result.returncode == 0, result.stderr
-    line = result.stdout.strip().splitlines()[-1]
-    assert line == "anymail.backends.mailgun ['MAILGUN_API_KEY']"
+    mailgun = answers("settings")["production variants"]["mailgun"]
+    assert mailgun == ["anymail.backends.mailgun", ["MAILGUN_API_KEY"]]
 
 
-def test_production_sends_over_smtp_and_requires_email_verification_by_default():
-    # ACCOUNT_EMAIL_VERIFICATION relaxes it elsewhere, never in production.
-    script = (
-        "from django.conf import settings; from django.core.mail import get_connection; "
-        "print(type(get_connection()).__module__, settings.ACCOUNT_EMAIL_VERIFICATION)"
-    )
-    result = manage("shell", "-c", script, **REQUIRED, ACCOUNT_EMAIL_VERIFICATION="none")
-    assert result.returncode == 0, result.stderr
-    line = result.stdout.strip().splitlines()[-1]
-    assert line == "django.core.mail.backends.smtp mandatory"
+def test_production_sends_over_smtp_and_requires_email_verification_by_default(production):
+    assert production["settings"]["mail"] == ["django.core.mail.backends.smtp", "mandatory"]
 
 
 def test_production_refuses_an_unknown_email_provider():
-    result = manage("check", **REQUIRED, DJANGO_EMAIL_PROVIDER="pigeon")
-    assert result.returncode != 0
-    assert "DJANGO_EMAIL_PROVIDER='pigeon' is not an Anymail provider" in result.stderr
+    refusal = answers("settings")["production variants"]["pigeon"]
+    assert refusal.startswith("ImproperlyConfigured: ")
+    assert "DJANGO_EMAIL_PROVIDER='pigeon' is not an Anymail provider" in refusal

@@ -1,21 +1,22 @@
 """Swagger UI and Redoc under production settings: the strict CSP, plus exactly what they need.
 
-Runs in a subprocess, like tests/config/test_security_headers.py, because production settings
-are read once per process. The pages must load everything from this origin and run no inline
-script; their policy is the project's, widened only as core/api/docs.py says.
+Runs in the production probe's process (tests/probes.py), like
+tests/config/test_security_headers.py, because production settings are read once per process.
+The pages must load everything from this origin and run no inline script; their policy is the
+project's, widened only as core/api/docs.py says.
 """
 
-import json
 import re
 
 import pytest
 
-from ..config.test_settings import REQUIRED, manage
+from ..probes import answers, part
 
 PATHS = ("/health/live/", "/api/docs/", "/api/docs/?script", "/api/redoc/")
-PROBE = """
-import json
-import os
+part(
+    "production",
+    "api docs",
+    f"""
 from django.test import Client, override_settings
 
 # Production's manifest storage needs collectstatic; the pages' static URLs do not matter here.
@@ -25,28 +26,24 @@ storages = dict(
 )
 with override_settings(STORAGES=storages):
     client = Client(headers=dict(host="example.com"))
-    answers = [(path, client.get(path, secure=True)) for path in os.environ["PROBE_PATHS"].split()]
-pages = [
-    (
-        path,
-        dict(
-            status=answer.status_code,
-            type=answer.get("Content-Type", ""),
-            policy=answer.get("Content-Security-Policy", ""),
-            body=answer.content.decode(),
-        ),
+    answers = [(path, client.get(path, secure=True)) for path in {PATHS!r}]
+answer = {{
+    path: dict(
+        status=page.status_code,
+        type=page.get("Content-Type", ""),
+        policy=page.get("Content-Security-Policy", ""),
+        body=page.content.decode(),
     )
-    for path, answer in answers
-]
-print(json.dumps(dict(pages)))
-"""
+    for path, page in answers
+}}
+""",
+    __name__,
+)
 
 
 @pytest.fixture(scope="module")
 def pages():
-    result = manage("shell", "-c", PROBE, PROBE_PATHS=" ".join(PATHS), **REQUIRED)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return answers("production")["api docs"]
 
 
 def policy(page) -> dict[str, list[str]]:
