@@ -16,11 +16,13 @@ import os
 import platform
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench import suite_time
 from bench.common import RESULTS, WORK, git_commit, log
 from bench.load import bench_load
+from bench.measure import BenchFailure
 from bench.report import write_report
 from bench.template_timings import bench_template
 
@@ -58,17 +60,61 @@ def main() -> int:
         default=20,
         help="requests one at a time after each load run, for the slowest query at rest",
     )
+    parser.add_argument(
+        "--million-rows",
+        type=int,
+        default=None,
+        help="items of the large data set, seeded in SQL in a database of its own "
+        "(default 1,000,000; 100,000 with --quick; 0 skips it)",
+    )
+    parser.add_argument(
+        "--async-connections",
+        type=int,
+        default=64,
+        help="wrk connections for the async view at each upstream delay",
+    )
+    parser.add_argument(
+        "--upstream-delays",
+        type=lambda text: [float(x) for x in text.split(",")],
+        default=[0.0, 100.0],
+        help="upstream delays (ms, comma-separated) the async view is measured at",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=20,
+        metavar="N",
+        help="profile N requests of each list in one process at each size "
+        "(results/profile_<size>.txt; 0: do not)",
+    )
+    parser.add_argument(
+        "--max-error-rate",
+        type=float,
+        default=0.01,
+        help="an endpoint with more failed or non-2xx answers than this share stops the run",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="where results.{json,md,png} go (default bench/results/; trial runs elsewhere)",
+    )
     parser.add_argument("--quick", action="store_true", help="short runs, to try it out")
     args = parser.parse_args()
     if args.quick:
         args.runs, args.test_runs, args.duration, args.warmup, args.size_duration = 2, 1, 3, 1, 2
+        args.profile = min(args.profile, 5)
+    if args.million_rows is None:
+        args.million_rows = 100_000 if args.quick else 1_000_000
+    args.results = args.results.resolve()
+    args.results.mkdir(parents=True, exist_ok=True)
     if not shutil.which("wrk") and not args.skip_load:
         log("wrk is not installed: apt-get install -y wrk")
         return 2
     WORK.mkdir(exist_ok=True)
     previous = {}
-    if (RESULTS / "results.json").exists():
-        previous = json.loads((RESULTS / "results.json").read_text())
+    if (args.results / "results.json").exists():
+        previous = json.loads((args.results / "results.json").read_text())
     results: dict[str, Any] = {
         "meta": {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -86,9 +132,13 @@ def main() -> int:
         suite_time.save(suite_time.measure([]))
     results["suite"] = suite_time.last_measured()
     if not args.skip_load:
-        results["load"] = bench_load(args)
+        try:
+            results["load"] = bench_load(args)
+        except BenchFailure as failure:
+            log(f"FAILED, nothing written: {failure}")
+            return 1
     results["meta"]["load_average_at_end"] = os.getloadavg()[0]
-    write_report(results)
-    log(f"wrote {RESULTS / 'results.md'}")
-    print((RESULTS / "results.md").read_text())
+    write_report(results, args.results)
+    log(f"wrote {args.results / 'results.md'}")
+    print((args.results / "results.md").read_text())
     return 0

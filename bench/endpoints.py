@@ -25,6 +25,14 @@ class Endpoint:
     server: str = "project"  # project (gunicorn), asgi (uvicorn) or reference
     skip: str = ""
     authenticated: bool = True
+    # The requests sent one at a time after the load run (at rest): the path itself unless given.
+    # The lists ask for page sizes the load run did not, so that each is a cache miss of the same
+    # shape at any data size (their queries are counted), then explore_paths: every ordering and
+    # filter the API offers and the deepest page, for the slowest query at rest.
+    rest_paths: list[str] = field(default_factory=list)
+    explore_paths: list[str] = field(default_factory=list)
+    connections: int | None = None  # wrk's, when not --connections
+    size: str = ""  # the data size it was measured at, in the results' rows
 
 
 @dataclass
@@ -46,14 +54,48 @@ def endpoints(load: Load) -> list[Endpoint]:
     has = {layer: f'"{layer}"' in layers_py for layer in LAYERS}
     ids = load.ids
     graphql = "/graphql/?" + urllib.parse.urlencode({"query": GRAPHQL_QUERY})
+    # The at-rest requests of the lists (Endpoint.rest_paths, explore_paths).
+    list_rest = [f"/api/v1/items/?page_size={n}" for n in range(21, 100)]
+    list_explore = [
+        f"/api/v1/items/?{query}"
+        for query in (
+            "ordering=price",
+            "ordering=-name",
+            "currency=USD",
+            f"collection={ids['collection_id']}",
+            "tag=tag-1",
+            "min_price=999",
+            "created_after=2000-01-01T00:00:00Z",
+        )
+    ]
+    # The deepest page the bounded count reaches (core/pagination.py: 10,000 rows, 500 pages).
+    deepest = min(ids.get("items", 0), 10_000) // 20
+    if deepest > 1:
+        list_explore.append(f"/api/v1/items/?page={deepest}")
+
+    def graphql_path(pagination: str) -> str:
+        query = GRAPHQL_QUERY.replace("{limit: 20}", "{" + pagination + "}")
+        return "/graphql/?" + urllib.parse.urlencode({"query": query})
+
+    graphql_rest = [graphql_path(f"limit: {n}") for n in range(21, 100)]
+    graphql_explore = (
+        [graphql_path(f"limit: 20, offset: {(deepest - 1) * 20}")] if deepest > 1 else []
+    )
     found = [
-        Endpoint("list (DRF /api/v1/items/)", "/api/v1/items/")
+        Endpoint(
+            "list (DRF /api/v1/items/)",
+            "/api/v1/items/",
+            rest_paths=list_rest,
+            explore_paths=list_explore,
+        )
         if has["drf"]
         else Endpoint("list (/items/, DRF layer absent)", "/items/"),
         Endpoint(
             "GraphQL nested list",
             graphql,
             skip="" if has["graphql"] else "the GraphQL layer is not in the template yet",
+            rest_paths=graphql_rest,
+            explore_paths=graphql_explore,
         ),
         Endpoint("/health/live/", "/health/live/", authenticated=False),
         Endpoint(

@@ -21,6 +21,7 @@ from bench.common import (
     free_port,
     log,
     run,
+    timed,
     uv_sync,
 )
 from bench.endpoints import Endpoint, Load, endpoints
@@ -94,7 +95,18 @@ def bench_load(args: argparse.Namespace) -> dict[str, Any]:
         with processes() as procs:
             config = {
                 key: getattr(args, key)
-                for key in ("duration", "warmup", "connections", "threads", "workers")
+                for key in (
+                    "duration",
+                    "warmup",
+                    "connections",
+                    "threads",
+                    "workers",
+                    "sequential",
+                    "async_connections",
+                    "upstream_delays",
+                    "million_rows",
+                    "profile",
+                )
             }
             return {"layers": layers, "config": config, **drive(args, load, procs)}
     finally:
@@ -104,7 +116,7 @@ def bench_load(args: argparse.Namespace) -> dict[str, Any]:
 def start_servers(args: argparse.Namespace, load: Load, procs: Processes, asgi: bool) -> None:
     upstream = free_port()
     load.ports["upstream"] = upstream
-    procs.start(
+    load.servers["upstream"] = procs.start(
         [sys.executable, str(BENCH / "upstream.py"), str(upstream)],
         cwd=BENCH,
         env=clean_env(),
@@ -153,6 +165,130 @@ def start_servers(args: argparse.Namespace, load: Load, procs: Processes, asgi: 
         )
 
 
+def stop_servers(load: Load, procs: Processes) -> None:
+    for process in load.servers.values():
+        procs.stop(process)
+    load.servers.clear()
+
+
+def flush_redis(load: Load) -> None:
+    """Empty the run's Redis database: seeding bypasses the signals that invalidate the cache."""
+    code = f"import redis; redis.Redis.from_url({load.env['REDIS_URL']!r}).flushdb()"
+    run([str(load.project / ".venv/bin/python"), "-c", code], cwd=load.project, env=clean_env())
+
+
+def measure_endpoints(
+    args: argparse.Namespace, load: Load, label: str, keep: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Every endpoint (or those whose name starts with one of keep) at the data size served now."""
+    rows: dict[str, Any] = {}
+    for endpoint in endpoints(load):
+        if keep and not endpoint.name.startswith(keep):
+            continue
+        if endpoint.skip:
+            rows[endpoint.name] = {"skipped": endpoint.skip}
+            log(f"{endpoint.name}: skipped, {endpoint.skip}")
+            continue
+        rows[endpoint.name] = safe_measure(load, endpoint, args, args.duration)
+        rows[endpoint.name]["size"] = label
+    return rows
+
+
+def measure_async(args: argparse.Namespace, load: Load, asgi: bool) -> dict[str, Any]:
+    """The price view at each upstream delay, under uvicorn and under gunicorn's threads, with
+    --async-connections: the async path waits without holding a thread, gunicorn's threads do."""
+    price = next(e for e in endpoints(load) if e.name.startswith("async view (price, WSGI"))
+    out: dict[str, Any] = {"connections": args.async_connections, "delays": {}}
+    try:
+        for delay in args.upstream_delays:
+            http_get(f"http://{HOST}:{load.ports['upstream']}/_delay?ms={delay}")
+            rows = out["delays"][f"{delay:g}"] = {}
+            for server, label in (("asgi", "uvicorn"), ("project", "gunicorn")):
+                if server == "asgi" and not asgi:
+                    continue
+                endpoint = Endpoint(
+                    f"async view (price), {label}, upstream {delay:g} ms",
+                    price.path,
+                    server=server,
+                    connections=args.async_connections,
+                )
+                rows[label] = safe_measure(load, endpoint, args, args.duration)
+    finally:
+        http_get(f"http://{HOST}:{load.ports['upstream']}/_delay?ms=0")
+    return out
+
+
+def profile(args: argparse.Namespace, load: Load, label: str) -> str | None:
+    """--profile N: the lists profiled in one process (profile_lists.py), top frames as text."""
+    if not args.profile:
+        return None
+    out = args.results / f"profile_{label}.txt"
+    log(f"profiling {args.profile} requests of each list at {label} -> {out}")
+    try:
+        run(
+            [
+                str(load.project / ".venv/bin/python"),
+                str(BENCH / "profile_lists.py"),
+                str(out),
+                label,
+                str(args.profile),
+            ],
+            cwd=load.project,
+            env=load.env,
+            timeout=900,
+        )
+    except RuntimeError as error:
+        log(f"profile at {label} failed: {str(error)[:500]}")
+        return None
+    return out.name
+
+
+def serve_reference(
+    args: argparse.Namespace,
+    load: Load,
+    procs: Processes,
+    name: str,
+    path: str,
+    **extra_env: str,
+) -> dict[str, Any]:
+    """A reference of reference/refsite, alone on the cores, with the project's gunicorn
+    settings and worker count; measured, then stopped."""
+    server = "reference-data" if "DATABASE_URL" in extra_env else "reference"
+    port = free_port()
+    load.ports[server] = port
+    load.log_files[server] = WORK / f"{server}.log"
+    load.log_files[server].write_bytes(b"")
+    env = clean_env(
+        GUNICORN_BIND=f"{HOST}:{port}",
+        WEB_CONCURRENCY=str(args.workers),
+        DJANGO_SETTINGS_MODULE="refsite.settings",
+        PROMETHEUS_MULTIPROC_DIR=str(WORK / f"prometheus-{server}"),
+        **extra_env,
+    )
+    process = procs.start(
+        [
+            str(load.project / ".venv/bin/gunicorn"),
+            "-c",
+            str(load.project / "config/gunicorn.py"),
+            "refsite.wsgi",
+        ],
+        cwd=BENCH / "reference",
+        env=env,
+        log_file=load.log_files[server],
+        port=port,
+    )
+    try:
+        return measure(
+            load, Endpoint(name, path, server=server, authenticated=False), args, args.duration
+        )
+    finally:
+        procs.stop(process)
+
+
+REFERENCE = "reference (minimal Django, same JSON as the list)"
+REFERENCE_DATA = "reference with data (plain Django view, the list's queries, values())"
+
+
 def drive(args: argparse.Namespace, load: Load, procs: Processes) -> dict[str, Any]:
     asgi = '"channels"' in (load.project / "config" / "layers.py").read_text()
     out: dict[str, Any] = {"sizes": {}, "endpoints": {}}
@@ -169,23 +305,20 @@ def drive(args: argparse.Namespace, load: Load, procs: Processes) -> dict[str, A
         out["sizes"].setdefault(endpoint.name, {})[str(small["items"])] = result.get(
             "queries_per_request"
         )
+    stop_servers(load, procs)
 
     log(f"seeding up to {args.rows} items")
     full = seed(load, args.rows)
+    # Fresh servers and an empty cache: no page of the small size is served at the full one.
+    flush_redis(load)
+    start_servers(args, load, procs, asgi)
     out["rows"] = full["items"]
-    for endpoint in endpoints(load):
-        if endpoint.skip:
-            out["endpoints"][endpoint.name] = {"skipped": endpoint.skip}
-            log(f"{endpoint.name}: skipped, {endpoint.skip}")
-            continue
-        result = safe_measure(load, endpoint, args, args.duration)
-        out["endpoints"][endpoint.name] = result
-        if endpoint.server == "project" and "queries_per_request" in result:
-            out["sizes"].setdefault(endpoint.name, {})[str(full["items"])] = result[
-                "queries_per_request"
-            ]
+    label = size_label(full["items"])
+    out["endpoints"] = measure_endpoints(args, load, label)
+    record_sizes(out, full["items"])
+    out["async"] = measure_async(args, load, asgi)
 
-    # The reference gets the list endpoint's exact JSON, and the same gunicorn settings.
+    # The minimal reference gets the list endpoint's exact JSON.
     list_endpoint = endpoints(load)[0]
     _, body = http_get(
         f"http://{HOST}:{load.ports['project']}{list_endpoint.path}", {"Cookie": load.cookie}
@@ -193,44 +326,91 @@ def drive(args: argparse.Namespace, load: Load, procs: Processes) -> dict[str, A
     payload = WORK / "reference-payload.json"
     payload.write_bytes(body)
     out["list_response_bytes"] = len(body)
-    for process in load.servers.values():
-        procs.stop(process)  # the reference runs alone on the cores
-    port = free_port()
-    load.ports["reference"] = port
-    load.log_files["reference"] = WORK / "reference.log"
-    load.log_files["reference"].write_bytes(b"")
-    env = clean_env(
-        GUNICORN_BIND=f"{HOST}:{port}",
-        REFERENCE_PAYLOAD=str(payload),
-        WEB_CONCURRENCY=str(args.workers),
-        DJANGO_SETTINGS_MODULE="refsite.settings",
-        PROMETHEUS_MULTIPROC_DIR=str(WORK / "prometheus-reference"),
-    )
-    procs.start(
-        [
-            str(load.project / ".venv/bin/gunicorn"),
-            "-c",
-            str(load.project / "config/gunicorn.py"),
-            "refsite.wsgi",
-        ],
-        cwd=BENCH / "reference",
-        env=env,
-        log_file=load.log_files["reference"],
-        port=port,
-    )
-    out["reference"] = measure(
-        load,
-        Endpoint(
-            "reference (minimal Django, same JSON)",
-            "/items/",
-            server="reference",
-            authenticated=False,
-        ),
-        args,
-        args.duration,
-    )
     out["list_endpoint"] = list_endpoint.name
+    stop_servers(load, procs)  # the references, and the profile, run alone on the cores
+    out["profiles"] = {label: profile(args, load, label)}
+    out["reference"] = serve_reference(
+        args, load, procs, REFERENCE, "/items/", REFERENCE_PAYLOAD=str(payload)
+    )
+    out["reference_data"] = {
+        label: serve_reference(
+            args, load, procs, REFERENCE_DATA, "/items-data/", DATABASE_URL=load.env["DATABASE_URL"]
+        )
+    }
+    if args.million_rows:
+        million(args, load, procs, asgi, out)
     return out
 
 
-# --- report ---------------------------------------------------------------------------------
+def size_label(items: int) -> str:
+    return f"{items // 1_000_000}M" if items % 1_000_000 == 0 else f"{items // 1000}k"
+
+
+def record_sizes(out: dict[str, Any], items: int) -> None:
+    for name, row in out["endpoints"].items():
+        if row.get("size") == size_label(items) and "queries_per_request" in row:
+            out["sizes"].setdefault(name, {})[str(items)] = row["queries_per_request"]
+
+
+MILLION_ENDPOINTS = (
+    "list",
+    "GraphQL",
+    "cached read",
+    "async view (price, WSGI",  # one row by primary key: the same at any size, shown as a check
+)
+
+
+def million(
+    args: argparse.Namespace, load: Load, procs: Processes, asgi: bool, out: dict[str, Any]
+) -> None:
+    """The large data set in a database of its own, seeded in SQL (seed_generate_series.sql):
+    the lists, the cached read and the data reference again, with the project's servers fresh."""
+    database = f"djpro_{run_id()}_bench_1m"
+    env = dict(load.env, DATABASE_URL=f"postgres://postgres@{HOST}:{POSTGRES_PORT}/{database}")
+    big = Load(project=load.project, env=env, token=load.token)
+    python = str(load.project / ".venv/bin/python")
+    reset_services(big, database)
+    try:
+        run([python, "manage.py", "migrate", "-v0"], cwd=load.project, env=env)
+        log(f"seeding {args.million_rows:,} items with generate_series")
+        seconds = timed(
+            [
+                "psql",
+                "-q",
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-v",
+                f"n={args.million_rows}",
+                "-h",
+                HOST,
+                "-p",
+                str(POSTGRES_PORT),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-f",
+                str(BENCH / "seed_generate_series.sql"),
+            ],
+            timeout=3600,
+        )
+        log(f"seeded in {seconds:.0f} s")
+        ids = seed(big, args.million_rows)  # the benchmark's user, its session, the ids
+        big.cookie, big.ids = ids["session_cookie"], ids
+        label = size_label(ids["items"])
+        out["million"] = {"rows": ids["items"], "label": label, "seed_seconds": seconds}
+        start_servers(args, big, procs, asgi)
+        rows = measure_endpoints(args, big, label, keep=MILLION_ENDPOINTS)
+        out["endpoints"].update({f"{name} @ {label}": row for name, row in rows.items()})
+        for name, row in rows.items():
+            if "queries_per_request" in row:
+                out["sizes"].setdefault(name, {})[str(ids["items"])] = row["queries_per_request"]
+        stop_servers(big, procs)
+        out["profiles"][label] = profile(args, big, label)
+        out["reference_data"][label] = serve_reference(
+            args, big, procs, REFERENCE_DATA, "/items-data/", DATABASE_URL=env["DATABASE_URL"]
+        )
+    finally:
+        stop_servers(big, procs)
+        reset_services(big, database, drop_only=True)

@@ -9,14 +9,24 @@ from typing import Any
 
 from bench.common import BENCH, HOST, log, run
 from bench.endpoints import Endpoint, Load
-from bench.metrics import http_get, metrics_delta, settled, slow_queries
+from bench.metrics import http_get, metrics_delta, settled, slow_queries, slowest_logged
 
 
-def wrk(url: str, args: argparse.Namespace, duration: float, headers: list[str]) -> dict[str, Any]:
+class BenchFailure(RuntimeError):
+    """An endpoint answered errors: the run stops instead of reporting their numbers."""
+
+
+def wrk(
+    url: str,
+    args: argparse.Namespace,
+    duration: float,
+    headers: list[str],
+    connections: int | None = None,
+) -> dict[str, Any]:
     cmd = [
         "wrk",
         f"-t{args.threads}",
-        f"-c{args.connections}",
+        f"-c{connections or args.connections}",
         f"-d{duration}s",
         "--timeout",
         "10s",
@@ -46,18 +56,26 @@ def wrk(url: str, args: argparse.Namespace, duration: float, headers: list[str])
 def measure(
     load: Load, endpoint: Endpoint, args: argparse.Namespace, duration: float
 ) -> dict[str, Any]:
-    """Probe once (the answer must be a 200 without GraphQL errors), warm up, then measure."""
+    """Probe once (the answer must be a 200 without GraphQL errors), warm up, then measure.
+
+    Raises BenchFailure when the probe is not a 200 (a redirect included) or when more than
+    --max-error-rate of the measured requests failed: numbers of errors are not a measurement.
+    """
     port = load.ports[endpoint.server]
     url = f"http://{HOST}:{port}{endpoint.path}"
     headers = [f"Cookie: {load.cookie}"] if endpoint.authenticated else []
-    status, body = http_get(url, dict(h.split(": ", 1) for h in headers))
-    if status != 200 or (endpoint.name.startswith("GraphQL") and b'"errors"' in body):
-        return {"skipped": f"probe answered {status}: {body[:200].decode(errors='replace')}"}
-    wrk(url, args, args.warmup, headers)
-    instrumented = endpoint.server != "reference"
+    check(endpoint, url, headers)
+    wrk(url, args, args.warmup, headers, endpoint.connections)
+    instrumented = endpoint.server not in ("reference", "reference-data")
     before = settled(load, endpoint.server) if instrumented else {}
     offset = load.log_files[endpoint.server].stat().st_size
-    result = wrk(url, args, duration, headers)
+    result = wrk(url, args, duration, headers, endpoint.connections)
+    result["connections"] = endpoint.connections or args.connections
+    if result["errors"] > args.max_error_rate * max(result["requests"], 1):
+        raise BenchFailure(
+            f"{endpoint.name} ({url}): {result['errors']} of {result['requests']} requests "
+            f"failed ({result['error_kinds']}), over --max-error-rate {args.max_error_rate}"
+        )
     if instrumented:
         after = settled(load, endpoint.server)
         result.update(metrics_delta(before, after))
@@ -67,15 +85,29 @@ def measure(
         # exactly: under ASGI a request cut off when wrk stops has run its queries but is never
         # counted as a request.
         offset = load.log_files[endpoint.server].stat().st_size
-        for _ in range(args.sequential):
-            http_get(url, dict(h.split(": ", 1) for h in headers))
-        at_rest = metrics_delta(after, settled(load, endpoint.server))
+        paths = endpoint.rest_paths or [endpoint.path]
+        for n in range(args.sequential):
+            check(endpoint, f"http://{HOST}:{port}{paths[n % len(paths)]}", headers)
+        rested = settled(load, endpoint.server)
+        at_rest = metrics_delta(after, rested)
+        for path in endpoint.explore_paths:
+            check(endpoint, f"http://{HOST}:{port}{path}", headers)
+        explored = metrics_delta(rested, settled(load, endpoint.server))
+        buckets = [
+            b
+            for b in (at_rest["slowest_query_bucket_ms"], explored["slowest_query_bucket_ms"])
+            if b is not None
+        ]
         result["at_rest"] = {
             "requests": at_rest["requests"],
             "queries_per_request": at_rest["queries_per_request"],
-            "slowest_query_bucket_ms": at_rest["slowest_query_bucket_ms"],
-            "slowest_query_logged_ms": slow_queries(load.log_files[endpoint.server], offset),
+            "explored_requests": explored["requests"],
+            "slowest_query_bucket_ms": max(buckets) if buckets else None,
+            "slowest_query_logged_ms": None,
         }
+        if slowest := slowest_logged(load.log_files[endpoint.server], offset):
+            result["at_rest"]["slowest_query_logged_ms"] = slowest["duration_ms"]
+            result["at_rest"]["slowest_query"] = slowest
     if instrumented:
         result["queries_per_request_under_load"] = result["queries_per_request"]
         result["queries_per_request"] = queries_per_request(result)
@@ -84,6 +116,15 @@ def measure(
         f"errors {result['errors']}, queries/request {result.get('queries_per_request')}"
     )
     return result
+
+
+def check(endpoint: Endpoint, url: str, headers: list[str]) -> None:
+    """One request, which must answer 200 (GraphQL: without errors)."""
+    status, body = http_get(url, dict(h.split(": ", 1) for h in headers))
+    if status != 200 or (endpoint.name.startswith("GraphQL") and b'"errors"' in body):
+        raise BenchFailure(
+            f"{endpoint.name}: {url} answered {status}: {body[:300].decode(errors='replace')}"
+        )
 
 
 def queries_per_request(result: dict[str, Any]) -> float | None:
@@ -95,9 +136,12 @@ def queries_per_request(result: dict[str, Any]) -> float | None:
 def safe_measure(
     load: Load, endpoint: Endpoint, args: argparse.Namespace, duration: float
 ) -> dict[str, Any]:
-    """measure(), with a failure reported in its row instead of ending the whole run."""
+    """measure(), with a failure of the tools reported in its row instead of ending the whole
+    run; an endpoint answering errors (BenchFailure) still ends it."""
     try:
         return measure(load, endpoint, args, duration)
+    except BenchFailure:
+        raise
     except (RuntimeError, OSError, subprocess.TimeoutExpired, StopIteration) as error:
         log(f"{endpoint.name}: failed: {error}")
         return {"skipped": f"failed: {str(error).splitlines()[0][:200]}"}

@@ -16,10 +16,18 @@ from bench.common import HOST
 from bench.endpoints import Load
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is the answer: wrk would measure it, not the page behind it
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with _opener.open(request, timeout=30) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -90,13 +98,25 @@ def metrics_delta(before: dict[str, float], after: dict[str, float]) -> dict[str
 
 def slow_queries(log_file: Path, offset: int) -> float | None:
     """The longest 'slow query' logged (JSON lines) after offset, in ms."""
-    slowest = None
+    slowest = slowest_logged(log_file, offset)
+    return None if slowest is None else slowest["duration_ms"]
+
+
+def slowest_logged(log_file: Path, offset: int) -> dict[str, Any] | None:
+    """The longest 'slow query' logged after offset: its duration_ms, view and SQL."""
+    slowest: dict[str, Any] | None = None
     with log_file.open("rb") as handle:
         handle.seek(offset)
         for raw in handle:
             if b"slow query" not in raw:
                 continue
-            with contextlib.suppress(ValueError):
-                duration = float(json.loads(raw)["duration_ms"])
-                slowest = duration if slowest is None else max(slowest, duration)
+            with contextlib.suppress(ValueError, KeyError):
+                record = json.loads(raw)
+                duration = float(record["duration_ms"])
+                if slowest is None or duration > slowest["duration_ms"]:
+                    slowest = {
+                        "duration_ms": duration,
+                        "view": record.get("view"),
+                        "sql": str(record.get("sql", ""))[:400],
+                    }
     return slowest
