@@ -19,7 +19,7 @@ MAX_COUNT = 10_000
 
 
 def bounded_count(rows: QuerySet[Any]) -> int:
-    """The number of rows, or MAX_COUNT when there are at least that many (REST, JSON, GraphQL)."""
+    """The number of rows, or MAX_COUNT when there are at least that many (every list counts so)."""
     # COUNT(*) over a subquery that stops at MAX_COUNT rows; ordering it would cost a sort.
     return min(rows.order_by().values("pk")[: MAX_COUNT + 1].count(), MAX_COUNT)
 
