@@ -245,3 +245,24 @@ def test_auto_starts_a_worker_more_than_the_cores_and_no_more_than_redis_databas
         )
         workers = min(cores + 1, len(pool.split(",")))
         assert f"created: {workers}/{workers} workers" in result.stdout, result.stdout[-2000:]
+
+
+def test_the_fast_tier_runs_its_combination_but_not_its_served_project_proofs():
+    """README, Tests: `-m fast` keeps every combination's rendering and lint and the all-layers
+    combination's own checks, and leaves fuzzing, clients and faults to the whole suite."""
+    from tests.conftest import WHOLE_SUITE_ONLY
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0"]
+    result = subprocess.run(
+        [*command, "-m", "fast", "--collect-only", "-q"],
+        cwd=TEMPLATE_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    selected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert f"tests/test_matrix.py::test_suite_on_sqlite[{ALL_ON.id}]" in selected, result.stdout
+    assert sum("::test_lint_and_format[" in test for test in selected) == len(ALL_COMBINATIONS)
+    assert not [test for test in selected if test.startswith(WHOLE_SUITE_ONLY)]
