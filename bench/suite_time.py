@@ -40,14 +40,7 @@ TEST_CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
         ("tests/test_matrix.py::test_suite_on_postgres_and_redis",),
     ),
     ("generated suites on SQLite", ("tests/test_matrix.py::test_suite_on_sqlite",)),
-    (
-        "mypy",
-        (
-            "tests/test_matrix.py::test_type_check",
-            # It type-checks the all-layers project first when no seed is there yet.
-            "tests/test_harness.py::test_a_seeded_mypy_cache",
-        ),
-    ),
+    ("mypy", ("tests/test_matrix.py::test_type_check",)),
     (
         "Django checks",
         (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -93,14 +92,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         own = combination == whole and not item.nodeid.startswith(WHOLE_SUITE_ONLY)
         if own or item.nodeid.startswith(RENDERING_MODULE):
             item.add_marker(pytest.mark.fast)
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    # The run's mypy seeds (tests/mypy_cache.py), once every worker is done with them.
-    if not hasattr(session.config, "workerinput"):
-        from tests.mypy_cache import seeds_root
-
-        shutil.rmtree(seeds_root(), ignore_errors=True)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

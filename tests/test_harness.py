@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -248,39 +247,22 @@ def test_auto_starts_a_worker_more_than_the_cores_and_no_more_than_redis_databas
         assert f"created: {workers}/{workers} workers" in result.stdout, result.stdout[-2000:]
 
 
-# What a seeded cache must still see: a wrong argument to a stubbed function (django-stubs), a
-# model field's type (the Django plugin's work on a seeded module) and a plain error.
-SEED_PROBE = """\
-from django.contrib.auth.models import User
-from django.utils.text import slugify
+def test_the_fast_tier_runs_its_combination_but_not_its_served_project_proofs():
+    """README, Tests: `-m fast` keeps every combination's rendering and lint and the all-layers
+    combination's own checks, and leaves fuzzing, clients and faults to the whole suite."""
+    from tests.conftest import WHOLE_SUITE_ONLY
 
-slug = slugify("x", allow_unicode="yes")
-name: int = User().username
-count: int = "one"
-"""
-
-
-@pytest.mark.parametrize("combination", combination_params([ALL_ON]))
-def test_a_seeded_mypy_cache_still_reports_errors_and_holds_no_project_module(
-    projects, combination, tmp_path
-):
-    from tests.mypy_cache import mypy, seed_key, seeds_root, strip_project_modules, type_check
-
-    project = projects(combination)
-    seed = seeds_root() / seed_key(project)
-    if not seed.is_dir():
-        assert type_check(project).returncode == 0  # publishes the seed, as test_type_check does
-    cache = tmp_path / "cache"
-    shutil.copytree(seed, cache)
-    assert strip_project_modules(cache) == 0, "the seed holds the project's own modules"
-    probe = project.path / project.slug / "seed_probe.py"
-    probe.write_text(SEED_PROBE)
-    try:
-        result = mypy(project, cache)
-    finally:
-        probe.unlink()
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert result.returncode == 1, result.stdout
-    assert [line.split(":")[1] for line in errors] == ["4", "5", "6"], result.stdout
-    assert '"allow_unicode" of "slugify" has incompatible type "str"' in errors[0], errors
-    assert 'expression has type "str", variable has type "int"' in errors[1], errors
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0"]
+    result = subprocess.run(
+        [*command, "-m", "fast", "--collect-only", "-q"],
+        cwd=TEMPLATE_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    selected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert f"tests/test_matrix.py::test_suite_on_sqlite[{ALL_ON.id}]" in selected, result.stdout
+    assert sum("::test_lint_and_format[" in test for test in selected) == len(ALL_COMBINATIONS)
+    assert not [test for test in selected if test.startswith(WHOLE_SUITE_ONLY)]

@@ -25,7 +25,6 @@ from tests.harness import (
     redis_url,
     require_service,
 )
-from tests.mypy_cache import type_check
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("combination", combination_params())]
 
@@ -56,9 +55,11 @@ def test_lint_and_format(projects, combination):
 
 
 def test_type_check(projects, combination):
-    # A private cache seeded with third-party modules (tests/mypy_cache.py), dropped after.
-    result = type_check(projects(combination))
-    assert result.returncode == 0, f"mypy:\n{result.stdout}{result.stderr}"
+    # One run per project: the incremental cache it would write (60-90 MB) is never read. Not
+    # seeded from another combination's cache either: its entries keep that venv's imports (jwt)
+    # and the Django plugin's links to that project's user model, which mypy then reports
+    # missing here ("Cannot find ... my_service.users.models"), though it re-hashes every file.
+    projects(combination).venv("mypy", "--cache-dir=/dev/null", ".")
 
 
 # `check` and `makemigrations --check` in one process: each process of a project spends a second
