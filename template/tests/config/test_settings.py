@@ -64,11 +64,10 @@ for name, environment in {VARIANTS!r}.items():
         del sys.modules[module]
     try:
         production = importlib.import_module("config.settings.production")
-    except Exception as error:
-        answer[name] = f"{{type(error).__name__}}: {{error}}"
-    else:
         backend = import_string(production.EMAIL_BACKEND)
         answer[name] = [backend.__module__, sorted(production.ANYMAIL)]
+    except Exception as error:
+        answer[name] = f"{{type(error).__name__}}: {{error}}"
     for key in environment:
         del os.environ[key]
 """,
