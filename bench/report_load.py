@@ -107,16 +107,24 @@ def goals(load: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         for name, row in load["endpoints"].items()
         if measured(row) and row.get("connections", 32) == load["config"]["connections"]
     ]
-    if at_32:
-        name, worst = max(at_32, key=lambda item: item[1]["p95_ms"])
-        out.append(
-            (
-                "p95 < 200 ms on every endpoint",
-                f"{worst['p95_ms']:.0f} ms",
-                f"the worst: {name}, {load['config']['connections']} connections",
-                worst["p95_ms"] < TARGET_P95_MS,
+    # The rows where every request is a miss are a diagnosis, not an endpoint as it is served.
+    for goal, rows in (
+        ("p95 < 200 ms on every endpoint", [r for r in at_32 if "cache miss" not in r[0]]),
+        (
+            "(the lists, every request a cache miss: p95)",
+            [r for r in at_32 if "cache miss" in r[0]],
+        ),
+    ):
+        if rows:
+            name, worst = max(rows, key=lambda item: item[1]["p95_ms"])
+            out.append(
+                (
+                    goal,
+                    f"{worst['p95_ms']:.0f} ms",
+                    f"the worst: {name}, {load['config']['connections']} connections",
+                    worst["p95_ms"] < TARGET_P95_MS,
+                )
             )
-        )
     lists = [
         (name, row["queries_per_request"])
         for name, row in load["endpoints"].items()
@@ -235,9 +243,11 @@ def load_section(load: dict[str, Any]) -> list[str]:
     lines += [
         "### Endpoints",
         "",
-        "Queries per request: at rest (the --sequential requests sent one at a time after the "
-        "load run; for the lists, pages and filters the load run did not read, so each is a "
-        "cache miss) / under load (mostly cache hits), from the project's `/metrics`.",
+        "Queries per request, from the project's `/metrics`: at rest (the --sequential "
+        "requests sent one at a time after the load run; for the lists, page sizes the load run "
+        "did not ask for, so each is a cache miss) / under load (the cached lists: hits). The "
+        "slowest query at rest also covers every ordering and filter of the list and its "
+        "deepest page, each requested once.",
         "",
         "| endpoint | connections | req/s | vs minimal view | p50 ms | p95 ms | p99 ms | errors "
         "| queries/req at rest / under load | slowest query at rest / under load |",
