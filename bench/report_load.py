@@ -418,7 +418,7 @@ def plot(load: dict[str, Any], path: Path) -> None:
     left.set_xlabel("requests per second, log scale (higher is better)")
     right.axvline(TARGET_P95_MS, color="black", linestyle="--", label="200 ms budget")
     right.set_xlabel("p95 latency, ms (lower is better)")
-    left.legend(loc="lower right")
+    left.legend(loc="best")
     right.legend(loc="lower right")
     layers = ", ".join(load["layers"]) or "no layer yet"
     fig.suptitle(f"django-pro project ({layers}) under wrk, production servers")
