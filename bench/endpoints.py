@@ -17,6 +17,11 @@ GRAPHQL_QUERY = (
     "collection { id name owner { username } } createdBy { username } tags { name } } } }"
 )
 
+# A parameter the view ignores and the cache key holds: the REST list's pages are cached by URL,
+# the GraphQL answers by document, variables and user (items/cache.py).
+LIST_MISS = "?miss={n}"
+GRAPHQL_MISS = "&variables=%7B%22miss%22%3A%22{n}%22%7D"  # variables={"miss":"{n}"}
+
 
 @dataclass
 class Endpoint:
@@ -31,6 +36,9 @@ class Endpoint:
     # filter the API offers and the deepest page, for the slowest query at rest.
     rest_paths: list[str] = field(default_factory=list)
     explore_paths: list[str] = field(default_factory=list)
+    # Appended to the path by wrk_miss.lua, {n} unique per request, so that every request is a
+    # cache miss (a parameter the view ignores but the cache key holds).
+    miss: str = ""
     connections: int | None = None  # wrk's, when not --connections
     size: str = ""  # the data size it was measured at, in the results' rows
 
@@ -96,6 +104,24 @@ def endpoints(load: Load) -> list[Endpoint]:
             skip="" if has["graphql"] else "the GraphQL layer is not in the template yet",
             rest_paths=graphql_rest,
             explore_paths=graphql_explore,
+        ),
+        # The same lists with every request a miss: what a page costs to compute, comparable
+        # with the data reference, which runs its queries on every request.
+        Endpoint(
+            "list, every request a cache miss",
+            "/api/v1/items/",
+            miss=LIST_MISS,
+            rest_paths=[
+                f"/api/v1/items/{LIST_MISS.replace('{n}', f'rest-{n}')}" for n in range(99)
+            ],
+            skip="" if has["drf"] else "the REST API layer is not in the project",
+        ),
+        Endpoint(
+            "GraphQL nested list, every request a cache miss",
+            graphql,
+            miss=GRAPHQL_MISS,
+            rest_paths=[graphql + GRAPHQL_MISS.replace("{n}", f"rest-{n}") for n in range(99)],
+            skip="" if has["graphql"] else "the GraphQL layer is not in the template yet",
         ),
         Endpoint("/health/live/", "/health/live/", authenticated=False),
         Endpoint(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import subprocess
 from typing import Any
 
-from bench.common import BENCH, HOST, log, run
+from bench.common import BENCH, HOST, WORK, log, run
 from bench.endpoints import Endpoint, Load
 from bench.metrics import http_get, metrics_delta, settled, slow_queries, slowest_logged
 
@@ -22,7 +23,16 @@ def wrk(
     duration: float,
     headers: list[str],
     connections: int | None = None,
+    miss: str = "",
 ) -> dict[str, Any]:
+    script = BENCH / "wrk_report.lua"
+    if miss:  # every request a cache miss: wrk_miss.lua, then the reporter
+        script = WORK / "wrk_miss.lua"
+        script.write_text(
+            f"MISS_TEMPLATE = {json.dumps(miss)}\nRUN = {json.dumps(secrets.token_hex(4))}\n"
+            + (BENCH / "wrk_miss.lua").read_text()
+            + (BENCH / "wrk_report.lua").read_text()
+        )
     cmd = [
         "wrk",
         f"-t{args.threads}",
@@ -31,7 +41,7 @@ def wrk(
         "--timeout",
         "10s",
         "-s",
-        str(BENCH / "wrk_report.lua"),
+        str(script),
     ]
     for header in headers:
         cmd += ["-H", header]
@@ -64,12 +74,12 @@ def measure(
     port = load.ports[endpoint.server]
     url = f"http://{HOST}:{port}{endpoint.path}"
     headers = [f"Cookie: {load.cookie}"] if endpoint.authenticated else []
-    check(endpoint, url, headers)
-    wrk(url, args, args.warmup, headers, endpoint.connections)
+    check(endpoint, url + endpoint.miss.replace("{n}", "probe"), headers)
+    wrk(url, args, args.warmup, headers, endpoint.connections, endpoint.miss)
     instrumented = endpoint.server not in ("reference", "reference-data")
     before = settled(load, endpoint.server) if instrumented else {}
     offset = load.log_files[endpoint.server].stat().st_size
-    result = wrk(url, args, duration, headers, endpoint.connections)
+    result = wrk(url, args, duration, headers, endpoint.connections, endpoint.miss)
     result["connections"] = endpoint.connections or args.connections
     if result["errors"] > args.max_error_rate * max(result["requests"], 1):
         raise BenchFailure(

@@ -29,7 +29,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 GRAPHQL_QUERY = (
     "{ items(pagination: {limit: 20}) { totalCount results { id name price currency "
@@ -53,20 +55,27 @@ def main(out: Path, label: str, runs: int) -> None:
         ("list (DRF /api/v1/items/)", "/api/v1/items/"),
         ("GraphQL nested list", "/graphql/?" + urllib.parse.urlencode({"query": GRAPHQL_QUERY})),
     ]
-    text = [f"# {label}: {runs} requests per endpoint, cache emptied before each (cProfile)", ""]
+    text = [
+        f"# {label}: {runs} requests per endpoint under cProfile, the cache emptied before each "
+        "(so the session and the user are read from the database too)",
+        "",
+    ]
     for name, url in urls:
         client.get(url)  # imports and first-use costs out of the profile
         profiler = cProfile.Profile()
-        times = []
+        times, sql_ms, queries = [], [], 0
         for _ in range(runs):
             cache.clear()
             if local is not None:
                 local.clear()  # type: ignore[attr-defined]
-            started = time.perf_counter()
-            profiler.enable()
-            response = client.get(url)
-            profiler.disable()
-            times.append((time.perf_counter() - started) * 1000)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                profiler.enable()
+                response = client.get(url)
+                profiler.disable()
+                times.append((time.perf_counter() - started) * 1000)
+            queries = len(captured.captured_queries)
+            sql_ms.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
         for order, limit in (("cumulative", 50), ("tottime", 25)):
@@ -77,6 +86,7 @@ def main(out: Path, label: str, runs: int) -> None:
             body = body[body.find("   ncalls") :]  # drop pstats' own preamble
             text += [
                 f"## {name}: median {statistics.median(times):.1f} ms per request (profiled), "
+                f"{queries} queries taking {statistics.median(sql_ms):.1f} ms; "
                 f"top {limit} by {order}",
                 "",
                 body.rstrip(),

@@ -8,6 +8,11 @@ from typing import Any
 
 TARGET_P95_MS = 200.0
 TARGET_SLOW_QUERY_MS = 50.0
+# The rows of the lists with every request a cache miss (endpoints.py).
+MISSES = {
+    "list": "list, every request a cache miss",
+    "GraphQL": "GraphQL nested list, every request a cache miss",
+}
 
 
 def fmt(value: Any, spec: str = ".1f", none: str = "n/a") -> str:
@@ -47,8 +52,8 @@ def row_at(load: dict[str, Any], prefix: str, label: str | None = None) -> dict[
     """The row of the endpoint whose name starts with prefix, at the large size when label."""
     for name, row in load["endpoints"].items():
         at_large = " @ " in name
-        if name.startswith(prefix) and at_large == bool(label) and measured(row):
-            return row
+        if name.startswith(prefix) and "cache miss" not in name and at_large == bool(label):
+            return row if measured(row) else None
     return None
 
 
@@ -66,17 +71,15 @@ def goals(load: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
 
     def against_ref(goal: str, prefix: str, floor: float) -> None:
         value = ratio(row_at(load, prefix), ref)
-        out.append(
-            (
-                goal,
-                times(value, ".3f"),
-                "req/s over the minimal view's, 32 connections, 10k items",
-                None if value is None else value >= floor,
-            )
-        )
+        misses = next((v for k, v in MISSES.items() if prefix.startswith(k)), None)
+        miss_value = ratio(load["endpoints"].get(misses or ""), ref)
+        how = "req/s over the minimal view's, 32 connections, 10k items"
+        if miss_value is not None:
+            how += f" (every request a cache miss: {miss_value:.3f}x)"
+        out.append((goal, times(value, ".3f"), how, None if value is None else value >= floor))
 
-    against_ref("list ≥ 0.15x the minimal view", "list", 0.15)
-    against_ref("GraphQL list ≥ 0.08x", "GraphQL", 0.08)
+    against_ref("list ≥ 0.15x the minimal view", load.get("list_endpoint", "list"), 0.15)
+    against_ref("GraphQL list ≥ 0.08x", "GraphQL nested list", 0.08)
     against_ref("cached summary ≥ 0.3x", "cached read", 0.3)
     delays = load.get("async", {}).get("delays", {})
     zero, slow = delays.get("0", {}), delays.get("100", {})
@@ -104,16 +107,24 @@ def goals(load: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         for name, row in load["endpoints"].items()
         if measured(row) and row.get("connections", 32) == load["config"]["connections"]
     ]
-    if at_32:
-        name, worst = max(at_32, key=lambda item: item[1]["p95_ms"])
-        out.append(
-            (
-                "p95 < 200 ms on every endpoint",
-                f"{worst['p95_ms']:.0f} ms",
-                f"the worst: {name}, {load['config']['connections']} connections",
-                worst["p95_ms"] < TARGET_P95_MS,
+    # The rows where every request is a miss are a diagnosis, not an endpoint as it is served.
+    for goal, rows in (
+        ("p95 < 200 ms on every endpoint", [r for r in at_32 if "cache miss" not in r[0]]),
+        (
+            "(the lists, every request a cache miss: p95)",
+            [r for r in at_32 if "cache miss" in r[0]],
+        ),
+    ):
+        if rows:
+            name, worst = max(rows, key=lambda item: item[1]["p95_ms"])
+            out.append(
+                (
+                    goal,
+                    f"{worst['p95_ms']:.0f} ms",
+                    f"the worst: {name}, {load['config']['connections']} connections",
+                    worst["p95_ms"] < TARGET_P95_MS,
+                )
             )
-        )
     lists = [
         (name, row["queries_per_request"])
         for name, row in load["endpoints"].items()
@@ -131,8 +142,16 @@ def goals(load: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                 most <= 3,
             )
         )
-    for prefix, goal in (("list", "list"), ("GraphQL", "GraphQL list")):
-        value = ratio(row_at(load, prefix, big), row_at(load, prefix), "p95_ms") if big else None
+    rows = load["endpoints"]
+    for name, goal in (
+        (load.get("list_endpoint", ""), "list"),
+        (MISSES["list"], "list, every request a miss,"),
+        ("GraphQL nested list", "GraphQL list"),
+        (MISSES["GraphQL"], "GraphQL list, every request a miss,"),
+    ):
+        if name not in rows:
+            continue
+        value = ratio(rows.get(f"{name} @ {big}"), rows[name], "p95_ms") if big else None
         out.append(
             (
                 f"{goal} p95 at {big or '1M'} within 1.2x of 10k",
@@ -224,9 +243,11 @@ def load_section(load: dict[str, Any]) -> list[str]:
     lines += [
         "### Endpoints",
         "",
-        "Queries per request: at rest (the --sequential requests sent one at a time after the "
-        "load run; for the lists, pages and filters the load run did not read, so each is a "
-        "cache miss) / under load (mostly cache hits), from the project's `/metrics`.",
+        "Queries per request, from the project's `/metrics`: at rest (the --sequential "
+        "requests sent one at a time after the load run; for the lists, page sizes the load run "
+        "did not ask for, so each is a cache miss) / under load (the cached lists: hits). The "
+        "slowest query at rest also covers every ordering and filter of the list and its "
+        "deepest page, each requested once.",
         "",
         "| endpoint | connections | req/s | vs minimal view | p50 ms | p95 ms | p99 ms | errors "
         "| queries/req at rest / under load | slowest query at rest / under load |",
@@ -302,16 +323,20 @@ def load_section(load: dict[str, Any]) -> list[str]:
             "`JsonResponse`, on the same database, served the same way; no session, no "
             "middleware, no cache. The minimal view answers the list's JSON without a database.",
             "",
-            "| size | minimal view req/s | data reference req/s | list req/s | "
-            "list / data reference | data reference / minimal view |",
-            "|---|---|---|---|---|---|",
+            "| size | minimal view req/s | data reference req/s | list req/s (cached) | "
+            "list req/s (every request a miss) | list misses / data reference | "
+            "data reference / minimal view |",
+            "|---|---|---|---|---|---|---|",
         ]
         for label, row in data.items():
-            listing = row_at(load, "list", None if label == size(load) else label)
+            suffix = "" if label == size(load) else f" @ {label}"
+            listing = load["endpoints"].get(f"{load.get('list_endpoint')}{suffix}")
+            misses = load["endpoints"].get(f"{MISSES['list']}{suffix}")
             lines.append(
                 f"| {label} | {ref['rps']:,.0f} | {fmt(row.get('rps'), ',.0f')} | "
                 f"{fmt((listing or {}).get('rps'), ',.0f')} | "
-                f"{times(ratio(listing, row))} | {times(ratio(row, ref))} |"
+                f"{fmt((misses or {}).get('rps'), ',.0f')} | "
+                f"{times(ratio(misses, row))} | {times(ratio(row, ref))} |"
             )
         lines.append("")
     keys = sorted({k for s in load["sizes"].values() for k in s}, key=int)
@@ -393,7 +418,7 @@ def plot(load: dict[str, Any], path: Path) -> None:
     left.set_xlabel("requests per second, log scale (higher is better)")
     right.axvline(TARGET_P95_MS, color="black", linestyle="--", label="200 ms budget")
     right.set_xlabel("p95 latency, ms (lower is better)")
-    left.legend(loc="lower right")
+    left.legend(loc="best")
     right.legend(loc="lower right")
     layers = ", ".join(load["layers"]) or "no layer yet"
     fig.suptitle(f"django-pro project ({layers}) under wrk, production servers")

@@ -256,7 +256,8 @@ def growth(start: dict[int, int], end: dict[int, int]) -> dict[str, Any]:
 async def soak(
     args: argparse.Namespace, load: Load, servers: dict[str, Any], slug: str
 ) -> dict[str, Any]:
-    mix = [e for e in endpoints(load) if not e.skip and e.server == "project"]
+    # The endpoints as served: the load part's rows of forced cache misses are a diagnosis.
+    mix = [e for e in endpoints(load) if not e.skip and e.server == "project" and not e.miss]
     capacity, measured = mix_capacity(mix)
     rate = args.rate or args.fraction * capacity
     seconds = args.minutes * 60
