@@ -12,6 +12,7 @@ backend answering a miss), each request reads the user from the database, as Dja
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -56,6 +57,11 @@ class CachedModelBackend(ModelBackend):
             if user is not None:
                 cache.set(key, user, timeout=USER_TIMEOUT)
         return user
+
+    async def aget_user(self, user_id: Any) -> Any:
+        # `await request.auser()` (async views, ASGI): ModelBackend's own aget_user reads the
+        # database every time; this reads the cache first, as get_user does, in one thread hop.
+        return await sync_to_async(self.get_user)(user_id)
 
 
 def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
