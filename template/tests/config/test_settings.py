@@ -1,6 +1,7 @@
 """Production settings refuse to start without their required variables, and pass check --deploy."""
 
 import json
+import secrets
 import tomllib
 
 import pytest
@@ -47,18 +48,19 @@ VARIANTS = {
     "mailgun": {
         **REQUIRED,
         "DJANGO_EMAIL_PROVIDER": "mailgun",
-        "ANYMAIL_MAILGUN_API_KEY": "key-from-the-environment",
+        "ANYMAIL_MAILGUN_API_KEY": secrets.token_urlsafe(16),
     },
 }
 part(
     "settings",
     "production variants",
-    f"""
+    f"VARIANTS = {VARIANTS!r}\n"
+    """
 import importlib, os, sys
 from django.utils.module_loading import import_string
 
-answer = {{}}
-for name, environment in {VARIANTS!r}.items():
+answer = {}
+for name, environment in VARIANTS.items():
     os.environ.update(environment, DJANGO_SETTINGS_MODULE="config.settings.production")
     for module in [module for module in sys.modules if module.partition(".")[0] == "config"]:
         del sys.modules[module]
@@ -67,7 +69,7 @@ for name, environment in {VARIANTS!r}.items():
         backend = import_string(production.EMAIL_BACKEND)
         answer[name] = [backend.__module__, sorted(production.ANYMAIL)]
     except Exception as error:
-        answer[name] = f"{{type(error).__name__}}: {{error}}"
+        answer[name] = f"{type(error).__name__}: {error}"
     for key in environment:
         del os.environ[key]
 """,

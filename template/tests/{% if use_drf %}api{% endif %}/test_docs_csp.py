@@ -16,7 +16,8 @@ PATHS = ("/health/live/", "/api/docs/", "/api/docs/?script", "/api/redoc/")
 part(
     "production",
     "api docs",
-    f"""
+    f"PATHS = {PATHS!r}\n"
+    """
 from django.test import Client, override_settings
 
 # Production's manifest storage needs collectstatic; the pages' static URLs do not matter here.
@@ -26,8 +27,8 @@ storages = dict(
 )
 with override_settings(STORAGES=storages):
     client = Client(headers=dict(host="example.com"))
-    answers = [(path, client.get(path, secure=True)) for path in {PATHS!r}]
-answer = {{
+    answers = [(path, client.get(path, secure=True)) for path in PATHS]
+answer = {
     path: dict(
         status=page.status_code,
         type=page.get("Content-Type", ""),
@@ -35,7 +36,7 @@ answer = {{
         body=page.content.decode(),
     )
     for path, page in answers
-}}
+}
 """,
     __name__,
 )
