@@ -66,7 +66,10 @@ for name, environment in VARIANTS.items():
         del sys.modules[module]
     try:
         production = importlib.import_module("config.settings.production")
-        backend = import_string(production.EMAIL_BACKEND)
+        # Django 6.1 names the backend in MAILERS, 5.2 in EMAIL_BACKEND (config/settings/mail.py).
+        mailers = getattr(production, "MAILERS", None)
+        path = mailers["default"]["BACKEND"] if mailers else production.EMAIL_BACKEND
+        backend = import_string(path)
         answer[name] = [backend.__module__, sorted(production.ANYMAIL)]
     except Exception as error:
         answer[name] = f"{type(error).__name__}: {error}"
