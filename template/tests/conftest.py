@@ -14,9 +14,9 @@ import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.test import Client
+from django.test import Client, TransactionTestCase
 
-from . import probes
+from . import database, probes
 from .factories import CollectionFactory, UserFactory
 
 POSTGRES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith(
@@ -62,6 +62,14 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _transactional_tests_delete_their_rows() -> Iterator[None]:
+    """Transactional tests end by deleting their rows, not with a flush (tests/database.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", database.delete_rows)
+        yield
 
 
 @pytest.fixture
