@@ -3,10 +3,10 @@
 Django's TransactionTestCase (pytest-django's `transactional_db`, `live_server` and
 `django_db(transaction=True)`) ends every test with `flush`: it empties every table (TRUNCATE on
 PostgreSQL), then re-creates content types and permissions with a hundred or so queries. That is
-most of the time of an async view or WebSocket test: 0.1 s on SQLite, 0.4-0.8 s on PostgreSQL,
-where TRUNCATE gives each table and index new files however few rows the test wrote. Deleting
-those rows takes some 15 ms, and content types and permissions, kept as migrate made them, need
-no re-creating.
+most of the time of a test of an async view: 0.1 s on SQLite, 0.4-0.8 s on PostgreSQL, where
+TRUNCATE gives each table and index new files however few rows the test wrote. Deleting those
+rows takes some 15 ms, and content types and permissions, kept as migrate made them, need no
+re-creating.
 """
 
 from django.contrib.auth.models import Permission
@@ -38,4 +38,4 @@ def delete_rows(test: TransactionTestCase) -> None:
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             for table in sorted(tables - KEPT_TABLES):
                 # Table names from Django's own introspection, quoted by the backend.
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608
