@@ -3,6 +3,8 @@
     uv run python bench/suite_time.py                       # the whole suite: many minutes
     uv run python bench/suite_time.py -- -m fast            # a selection (pytest's arguments)
     uv run python bench/suite_time.py --from timings.jsonl  # report a run already made
+    uv run python bench/suite_time.py --from timings.jsonl --wall 2000 \
+        --save "time bash .ci/run" --outcome "899 passed in 1999.00s"  # keep a run made so
 
 The suite records, when DJANGO_PRO_TIMINGS names a file (tests/harness.py, record_timing): each
 test phase's duration and worker, and the steps inside tests that are their own category
@@ -207,10 +209,27 @@ def main() -> int:
     parser.add_argument("--from", dest="source", type=Path, help="a timings file to report")
     parser.add_argument("--wall", type=float, help="the run's wall time, with --from")
     parser.add_argument("--timings", type=Path, help="keep the run's raw records in this file")
+    parser.add_argument(
+        "--save",
+        metavar="COMMAND",
+        help="with --from: keep this whole run as the suite's figures, made by COMMAND (such as "
+        "`time bash .ci/run` with DJANGO_PRO_TIMINGS set, on a fresh clone)",
+    )
+    parser.add_argument("--outcome", help="with --save: pytest's last line for that run")
     parser.add_argument("pytest_args", nargs="*", help="after --: pytest's arguments")
     args = parser.parse_args()
     if args.source:
         summary = summarize(read_records(args.source), args.wall)
+        if args.save:
+            outcome = args.outcome or "?"
+            summary.update(
+                command=args.save,
+                outcome=outcome,
+                green=" passed" in outcome and not any(w in outcome for w in ("failed", "error")),
+                measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                commit=git_commit(),
+            )
+            save(summary)
     else:
         summary = measure(args.pytest_args, args.timings)
         log(summary["outcome"])
