@@ -26,10 +26,16 @@ def write_report(results: dict[str, Any], out: Path) -> None:
     ]
     template = results.get("template")
     if template:
-        lines += ["## Template", "", "| measurement | median | runs |", "|---|---|---|"]
+        measured = template.get("measured")
+        when = (
+            f"Measured {measured['at']} at commit {measured['commit']}."
+            if measured
+            else "Measured by an earlier run than the one above, which kept no date for it."
+        )
+        lines += ["## Template", "", when, "", "| measurement | median | runs |", "|---|---|---|"]
         for name, value in template.items():
-            if name == "matrix":
-                continue  # measured by bench/suite_time.py now, reported below
+            if name in ("matrix", "measured"):
+                continue  # the matrix: measured by bench/suite_time.py now, reported below
             runs = ", ".join(f"{x:.1f}" for x in value["runs"])
             extra = ""
             if "pytest_median_s" in value:
