@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -43,8 +43,10 @@ async def connect() -> AsyncIterator[Connect]:
 
 
 @pytest.fixture(autouse=True)
-async def _empty_channel_layer() -> AsyncIterator[None]:
-    # The in-memory layer lives as long as the process, Redis longer: no test sees another's.
+async def _a_channel_layer_of_its_own() -> AsyncIterator[None]:
+    """Each test gets a new layer: one keeps asyncio locks bound to the event loop of the test that
+    made them (test_layer_per_test.py). Redis outlives the process: its messages are flushed."""
+    channel_layers.backends.clear()
     layer = get_channel_layer()
     assert layer is not None
     await layer.flush()
