@@ -24,8 +24,9 @@ async def test_a_receive_cancelled_while_it_waits_for_a_clean_up_ends_cleanly():
     assert (await layer.receive(channel))["n"] == 1
 
     waiting = asyncio.create_task(layer.receive(channel))
-    # Until it waits behind the clean-up of the first message (the holder and it: two).
-    while 2 not in layer.receive_clean_locks.wait_counts.values():
+    for _ in range(10_000):  # until it waits behind the first message's clean-up (two on the lock)
+        if 2 in layer.receive_clean_locks.wait_counts.values():
+            break
         await asyncio.sleep(0)
     waiting.cancel()
 
