@@ -7,6 +7,7 @@ the rest of the proof on PostgreSQL and Redis.
 """
 
 import os
+import socket
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -70,6 +71,16 @@ def _transactional_tests_delete_their_rows() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", database.delete_rows)
         yield
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections for the whole test: bound, never listened on, so
+    no other process can take it meanwhile (one released at once was taken by a mail server of
+    a suite running beside this one, and the "unreachable Redis" answered SMTP)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
 
 
 @pytest.fixture

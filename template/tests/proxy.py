@@ -77,10 +77,3 @@ def cuttable_proxy(host: str, port: int) -> Iterator[CuttableProxy]:
         yield proxy
     finally:
         proxy.cut()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
