@@ -67,10 +67,15 @@ def test_type_check(projects, combination):
 # this module started for them spent a second or more setting Django up before it checked anything.
 SUITE_CHECKS = {
     "tests/test_django_checks.py": (
+        "def test_the_system_checks_pass_warnings_included(",
         'call_command("check", fail_level="WARNING")',
+        "def test_every_model_change_has_its_migration(",
         'call_command("makemigrations", check=True, dry_run=True',
     ),
-    "tests/config/test_settings.py": ('call_command("check", deploy=True, fail_level="WARNING")',),
+    "tests/config/test_settings.py": (
+        "def test_production_settings_pass_check_deploy(",
+        'call_command("check", deploy=True, fail_level="WARNING")',
+    ),
 }
 
 
