@@ -93,10 +93,19 @@ def test_django_checks(projects, combination):
         env_file.unlink()
 
 
-def test_suite_on_sqlite(projects, combination):
-    """The project's own tests, with its coverage threshold, on SQLite and local memory."""
-    result = projects(combination).venv("pytest", "-p", "no:cacheprovider", "--create-db")
+def test_suite_on_sqlite(projects, combination, tmp_path):
+    """The project's own tests, with its coverage threshold, on SQLite and local memory; coverage
+    measures through sys.monitoring, the core the project's pyproject.toml asks for on Python
+    3.12 and later (the C tracer costs a quarter more of the suite's time)."""
+    project = projects(combination)
+    debug = tmp_path / "coverage-debug.txt"
+    env = {"COVERAGE_DEBUG": "core", "COVERAGE_DEBUG_FILE": str(debug)}
+    result = project.venv("pytest", "-p", "no:cacheprovider", "--create-db", env=env)
     assert " passed" in result.stdout
+    core = tomllib.loads((project.path / "pyproject.toml").read_text())["tool"]["coverage"]["run"]
+    wanted = "sysmon" if project.answers["python_version"] != "3.11" else "ctrace"
+    assert core.get("core", "ctrace") == wanted
+    assert f"Using core={wanted}" in debug.read_text()
 
 
 def test_suite_on_postgres_and_redis(projects, combination):
