@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import environ
+
 PROJECT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120  # several Django processes starting at once on a busy CI machine
 
@@ -103,6 +105,16 @@ def read(output: IO[bytes]) -> str:
     return text
 
 
+class _ExampleEnvironment(environ.Env):
+    ENVIRON: dict[str, str] = {}  # read_env fills this instead of os.environ
+
+
+def example_environment() -> dict[str, str]:
+    """What .env.example sets, read as config/settings/base.py reads a .env copied from it."""
+    _ExampleEnvironment.read_env(PROJECT / ".env.example")
+    return dict(_ExampleEnvironment.ENVIRON)
+
+
 # The variables production settings require.
 REQUIRED = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # made per run: no key lives in the code
@@ -122,6 +134,10 @@ PROBES = {
     ),
     # Settings modules imported afresh under several environments, without starting Django.
     "settings": Probe(("-c",), {}),
+    # Local settings as a new user first runs them: after `cp .env.example .env`.
+    "local": Probe(
+        ("-c",), {"DJANGO_SETTINGS_MODULE": "config.settings.local", **example_environment()}
+    ),
 }
 
 
