@@ -73,6 +73,9 @@ SUITE_CHECKS = {
         'call_command("check", fail_level="WARNING")',
         "def test_every_model_change_has_its_migration(",
         'call_command("makemigrations", check=True, dry_run=True',
+    ),
+    "tests/config/test_local_settings.py": (
+        'call_command("check", fail_level="WARNING")',
         "def test_local_settings_pass_the_system_checks_with_the_example_environment(",
         'answers("local")["checks"] == "passed"',
     ),

@@ -115,8 +115,9 @@ def auth_client(client: Client, user) -> Client:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start each probe process (tests/probes.py) that a selected test reads: it runs while the
-    tests before that one do."""
+    """Start each probe process (tests/probes.py) that a selected test's module reads: it runs
+    while the tests before that one do. A module that reads a probe holds no database test
+    (tests/test_probes.py), so `-m services` starts none."""
     modules = {item.module.__name__ for item in session.items if isinstance(item, pytest.Function)}
     for probe in probes.PROBES.values():
         if probe.modules & modules:
