@@ -18,6 +18,11 @@ before it serves anything from Redis again. Every process that makes a cache cal
 away finds it so, and with sessions cached every signed-in request makes one; a process that made
 none during the outage reads what the others left (docs/resilience.md). The cache is cold after
 an outage: reads fall through to the database until it is warm again.
+
+One connection pool per process: Django makes a cache backend per thread and, under ASGI, per
+request (its backends are context-local), and each of Django's Redis backends opens a pool of its
+own, so every ASGI request opened a new connection to Redis. The backends of a process share one
+client and its pool (redis-py's pool is thread-safe and starts afresh in a forked child).
 """
 
 import logging
@@ -25,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -82,6 +87,11 @@ def _breaker(server: str, key_prefix: str) -> _Breaker:
         return _breakers.setdefault((server, key_prefix), _Breaker())
 
 
+# Django's Redis client (one connection pool per server), one per LOCATION and OPTIONS.
+_clients: dict[tuple[str, str], Any] = {}
+_clients_lock = threading.Lock()
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, answering as an empty cache that keeps nothing while Redis is away.
 
@@ -99,6 +109,16 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._breaker = _breaker(server, self.key_prefix)
+
+    @cached_property
+    def _cache(self) -> Any:
+        """The process's client for this LOCATION and OPTIONS, made by the first backend."""
+        backend = cast(Any, self)  # Django's attributes, which its stubs do not declare
+        key = (repr(backend._servers), repr(sorted(backend._options.items())))
+        with _clients_lock:
+            if key not in _clients:
+                _clients[key] = backend._class(backend._servers, **backend._options)
+            return _clients[key]
 
     # The operations, each with what it answers without Redis.
 
