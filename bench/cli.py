@@ -142,7 +142,12 @@ def main() -> int:
         except BenchFailure as failure:
             log(f"FAILED, nothing written: {failure}")
             return 1
-    results["meta"]["load_average_at_end"] = os.getloadavg()[0]
+    if args.skip_load and previous.get("meta"):
+        # The header describes the load run (its commit, machine and load): a run without one
+        # keeps the header of the load numbers it keeps.
+        results["meta"] = previous["meta"]
+    else:
+        results["meta"]["load_average_at_end"] = os.getloadavg()[0]
     write_report(results, args.results)
     log(f"wrote {args.results / 'results.md'}")
     print((args.results / "results.md").read_text())

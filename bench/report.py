@@ -37,12 +37,9 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             if name in ("matrix", "measured"):
                 continue  # the matrix: measured by bench/suite_time.py now, reported below
             runs = ", ".join(f"{x:.1f}" for x in value["runs"])
-            extra = ""
-            if "pytest_median_s" in value:
-                extra = (
-                    f" (uv sync {value['uv_sync_median_s']:.1f} s + pytest "
-                    f"{value['pytest_median_s']:.1f} s)"
-                )
+            steps = value.get("steps_median_s", {})
+            extra = " (" + " + ".join(f"{k} {v:.1f} s" for k, v in steps.items()) + ")"
+            extra = extra if steps else ""
             lines.append(f"| {name} | {value['median_s']:.2f} s{extra} | {runs} |")
         lines.append("")
     suite = results.get("suite")

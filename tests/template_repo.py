@@ -110,14 +110,19 @@ def bash_block(markdown: str, heading: str) -> str:
 
 
 def run_block(
-    block: str, cwd: Path, python_version: str = "3.13", timeout: float = 900
+    block: str,
+    cwd: Path,
+    python_version: str = "3.13",
+    timeout: float = 900,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a README's commands as they are written, stopping at the first that fails. uv may not
-    download interpreters here, so UV_PYTHON names the installed one the project targets."""
+    download interpreters here, so UV_PYTHON names the installed one the project targets; `env`
+    adds to the environment."""
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", block],
         cwd=cwd,
-        env=clean_env(UV_PYTHON=python_for(python_version), **IDENTITY),
+        env=clean_env(UV_PYTHON=python_for(python_version), **IDENTITY, **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
