@@ -38,8 +38,8 @@ def write_report(results: dict[str, Any], out: Path) -> None:
                 continue  # the matrix: measured by bench/suite_time.py now, reported below
             runs = ", ".join(f"{x:.1f}" for x in value["runs"])
             steps = value.get("steps_median_s", {})
-            extra = " (" + " + ".join(f"{k} {v:.1f} s" for k, v in steps.items()) + ")"
-            extra = extra if steps else ""
+            said = " + ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+            extra = f" ({said})" if steps else ""
             lines.append(f"| {name} | {value['median_s']:.2f} s{extra} | {runs} |")
         lines.append("")
     suite = results.get("suite")
