@@ -36,7 +36,7 @@ class Endpoint:
     # filter the API offers and the deepest page, for the slowest query at rest.
     rest_paths: list[str] = field(default_factory=list)
     explore_paths: list[str] = field(default_factory=list)
-    # Appended to the path by wrk_miss.lua, {n} unique per request, so that every request is a
+    # Appended to the path by wrk_request.lua, {n} unique per request, so that every request is a
     # cache miss (a parameter the view ignores but the cache key holds).
     miss: str = ""
     connections: int | None = None  # wrk's, when not --connections
@@ -50,7 +50,8 @@ class Load:
     project: Path
     env: dict[str, str]
     token: str
-    cookie: str = ""
+    # Session cookies of the seeded users (seed.py), the benchmark's user first.
+    cookies: list[str] = field(default_factory=list)
     ids: dict[str, Any] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     servers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)

@@ -21,18 +21,19 @@ def wrk(
     url: str,
     args: argparse.Namespace,
     duration: float,
-    headers: list[str],
+    cookies: list[str],
     connections: int | None = None,
     miss: str = "",
 ) -> dict[str, Any]:
-    script = BENCH / "wrk_report.lua"
-    if miss:  # every request a cache miss: wrk_miss.lua, then the reporter
-        script = WORK / "wrk_miss.lua"
-        script.write_text(
-            f"MISS_TEMPLATE = {json.dumps(miss)}\nRUN = {json.dumps(secrets.token_hex(4))}\n"
-            + (BENCH / "wrk_miss.lua").read_text()
-            + (BENCH / "wrk_report.lua").read_text()
-        )
+    """wrk on url: the cookies taken in turn, one a request (wrk_request.lua), and with miss
+    every request a cache miss; numbers from wrk_report.lua."""
+    script = WORK / "wrk_request.lua"
+    script.write_text(
+        f"COOKIES = {{{', '.join(json.dumps(cookie) for cookie in cookies)}}}\n"
+        f"MISS_TEMPLATE = {json.dumps(miss)}\nRUN = {json.dumps(secrets.token_hex(4))}\n"
+        + (BENCH / "wrk_request.lua").read_text()
+        + (BENCH / "wrk_report.lua").read_text()
+    )
     cmd = [
         "wrk",
         f"-t{args.threads}",
@@ -43,8 +44,6 @@ def wrk(
         "-s",
         str(script),
     ]
-    for header in headers:
-        cmd += ["-H", header]
     result = run([*cmd, url], timeout=duration + 60)
     line = next(x for x in result.stdout.splitlines() if x.startswith("WRKJSON "))
     data = json.loads(line.removeprefix("WRKJSON "))
@@ -73,13 +72,15 @@ def measure(
     """
     port = load.ports[endpoint.server]
     url = f"http://{HOST}:{port}{endpoint.path}"
-    headers = [f"Cookie: {load.cookie}"] if endpoint.authenticated else []
+    cookies = load.cookies if endpoint.authenticated else []
+    # Probes and the requests one at a time are the benchmark's user's (the first cookie).
+    headers = [f"Cookie: {load.cookies[0]}"] if endpoint.authenticated else []
     check(endpoint, url + endpoint.miss.replace("{n}", "probe"), headers)
-    wrk(url, args, args.warmup, headers, endpoint.connections, endpoint.miss)
+    wrk(url, args, args.warmup, cookies, endpoint.connections, endpoint.miss)
     instrumented = endpoint.server not in ("reference", "reference-data")
     before = settled(load, endpoint.server) if instrumented else {}
     offset = load.log_files[endpoint.server].stat().st_size
-    result = wrk(url, args, duration, headers, endpoint.connections, endpoint.miss)
+    result = wrk(url, args, duration, cookies, endpoint.connections, endpoint.miss)
     result["connections"] = endpoint.connections or args.connections
     if result["errors"] > args.max_error_rate * max(result["requests"], 1):
         raise BenchFailure(

@@ -48,8 +48,8 @@ PROJECT_MODULES = frozenset(
         "mypy", "prometheus_client", "psycopg", "psycopg_binary", "psycopg_pool", "pytest",
         "pytest_asyncio", "pytest_cov", "pytest_django", "pythonjsonlogger", "redis",
         "rest_framework", "rest_framework_dataclasses", "rest_framework_simplejwt", "ruff",
-        "sentry_sdk", "silk", "split_settings", "strawberry", "strawberry_django", "test", "tests",
-        "uvicorn", "vine", "websockets", "whitenoise",
+        "sentry_sdk", "silk", "sniffio", "split_settings", "strawberry", "strawberry_django",
+        "test", "tests", "uvicorn", "vine", "websockets", "whitenoise",
     }
 )  # fmt: skip
 

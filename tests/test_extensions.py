@@ -116,6 +116,7 @@ DISTRIBUTION_MODULES = {
     "redis": ["redis"],
     "ruff": ["ruff"],
     "sentry-sdk": ["sentry_sdk"],
+    "sniffio": ["sniffio"],
     "strawberry-graphql": ["strawberry", "graphql"],
     "strawberry-graphql-django": ["strawberry_django"],
     "types-channels": [],
