@@ -76,6 +76,10 @@ def measure(
     # Probes and the requests one at a time are the benchmark's user's (the first cookie).
     headers = [f"Cookie: {load.cookies[0]}"] if endpoint.authenticated else []
     check(endpoint, url + endpoint.miss.replace("{n}", "probe"), headers)
+    # Each user's first request, one at a time: what is cached per user (session, user, GraphQL
+    # answers) is then as warm as a steady stream of these users keeps it.
+    for cookie in cookies[1:]:
+        check(endpoint, url + endpoint.miss.replace("{n}", "probe"), [f"Cookie: {cookie}"])
     wrk(url, args, args.warmup, cookies, endpoint.connections, endpoint.miss)
     instrumented = endpoint.server not in ("reference", "reference-data")
     before = settled(load, endpoint.server) if instrumented else {}
