@@ -30,7 +30,6 @@ import asgiref.sync as asgiref_sync  # noqa: E402
 import httpx  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -95,7 +94,8 @@ def setup():
 
 async def main(n: int) -> None:
     pk, session = await asgiref_sync.sync_to_async(setup)()
-    app = get_asgi_application()
+    # The project's ASGI handler, as config/asgi.py serves it.
+    app = importlib.import_module(f"{PACKAGE}.core.handlers").get_asgi_application()
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
