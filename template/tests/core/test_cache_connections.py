@@ -1,4 +1,4 @@
-"""The Redis cache connects once per process, not once per request.
+"""The Redis cache connects once per process, not once per request, through one client.
 
 Django's cache backends are context-local: under ASGI every request runs in a context of its own
 and gets a backend of its own. Each request here runs in a fresh context, as a server runs it.
@@ -7,6 +7,7 @@ and gets a backend of its own. Each request here runs in a fresh context, as a s
 import contextvars
 
 import pytest
+import redis
 from django.core.cache import caches
 from redis.connection import AbstractConnection
 
@@ -33,3 +34,28 @@ def test_requests_in_contexts_of_their_own_share_the_process_connection(monkeypa
     # connection served all five requests, not one each.
     assert len(used) == 5
     assert len({id(connection) for connection in used}) == 1
+
+
+def test_commands_share_the_process_redis_client(monkeypatch):
+    caches["default"].get("any-key")  # the process's client and its pool exist
+    made: list[redis.Redis] = []
+    init = redis.Redis.__init__
+
+    def counted(client: redis.Redis, *args: object, **kwargs: object) -> None:
+        made.append(client)
+        init(client, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+
+    def request() -> None:
+        cache = caches["default"]
+        cache.set("any-key", 1)
+        cache.get("any-key")
+        cache.delete("any-key")
+
+    for _ in range(5):
+        contextvars.Context().run(request)
+
+    # Django's client makes a redis.Redis for every command (15 here), each building a table of
+    # reply callbacks: the project's makes one per pool, once.
+    assert made == []

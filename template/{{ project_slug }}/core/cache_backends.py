@@ -23,6 +23,10 @@ One connection pool per process: Django makes a cache backend per thread and, un
 request (its backends are context-local), and each of Django's Redis backends opens a pool of its
 own, so every ASGI request opened a new connection to Redis. The backends of a process share one
 client and its pool (redis-py's pool is thread-safe and starts afresh in a forked child).
+
+One redis-py client per pool, too: Django's client makes a `redis.Redis` for every command, and
+each one builds a table of some 200 reply callbacks: 65 µs here, 0.3 ms of the 2.5 ms of CPU of a
+cached read, which makes five commands. A redis-py client is safe to share between threads.
 """
 
 import logging
@@ -35,7 +39,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -87,6 +91,22 @@ def _breaker(server: str, key_prefix: str) -> _Breaker:
         return _breakers.setdefault((server, key_prefix), _Breaker())
 
 
+class _RedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping the redis-py client of each pool instead of making one
+    per command."""
+
+    def __init__(self, servers: Any, **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._redis_clients: dict[int, Any] = {}  # by id() of the pool, which lives as long
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._redis_clients.get(id(pool))
+        if client is None:
+            client = self._redis_clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 # Django's Redis client (one connection pool per server), one per LOCATION and OPTIONS.
 _clients: dict[tuple[str, str], Any] = {}
 _clients_lock = threading.Lock()
@@ -109,6 +129,7 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._breaker = _breaker(server, self.key_prefix)
+        self._class = _RedisCacheClient
 
     @cached_property
     def _cache(self) -> Any:

@@ -131,8 +131,18 @@ class CollectionViewSet(ViewSet):
 
         Served from the cache until one of its items changes.
         """
-        summary = selectors.collection_summary(collection_id=_id(pk))
-        return Response(CollectionSummarySerializer(summary).data)
+        collection_id = _id(pk)
+        # Its serialized form is cached beside it: building a dataclass serializer's fields
+        # took a quarter of the answer's CPU.
+        data = cache.cached(
+            cache.collection_namespace(collection_id),
+            "summary:api",
+            lambda: CollectionSummarySerializer(
+                selectors.collection_summary(collection_id=collection_id)
+            ).data,
+            cache.SUMMARY_TIMEOUT,
+        )
+        return Response(data)
 
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
