@@ -5,6 +5,7 @@ and gets a backend of its own. Each request here runs in a fresh context, as a s
 """
 
 import contextvars
+from typing import Any
 
 import pytest
 import redis
@@ -36,14 +37,14 @@ def test_requests_in_contexts_of_their_own_share_the_process_connection(monkeypa
     assert len({id(connection) for connection in used}) == 1
 
 
-def test_commands_share_the_process_redis_client(monkeypatch):
+def test_commands_share_the_process_redis_client(monkeypatch: pytest.MonkeyPatch) -> None:
     caches["default"].get("any-key")  # the process's client and its pool exist
     made: list[redis.Redis] = []
     init = redis.Redis.__init__
 
-    def counted(client: redis.Redis, *args: object, **kwargs: object) -> None:
+    def counted(client: redis.Redis, *args: Any, **kwargs: Any) -> None:
         made.append(client)
-        init(client, *args, **kwargs)  # type: ignore[arg-type]
+        init(client, *args, **kwargs)
 
     monkeypatch.setattr(redis.Redis, "__init__", counted)
 

@@ -100,10 +100,12 @@ class _RedisCacheClient(RedisCacheClient):
         self._redis_clients: dict[int, Any] = {}  # by id() of the pool, which lives as long
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        django_client = cast(Any, self)  # attributes Django's stubs do not declare
+        pool = django_client._get_connection_pool(write)
         client = self._redis_clients.get(id(pool))
         if client is None:
-            client = self._redis_clients.setdefault(id(pool), self._client(connection_pool=pool))
+            made = django_client._client(connection_pool=pool)
+            client = self._redis_clients.setdefault(id(pool), made)
         return client
 
 
