@@ -40,16 +40,17 @@ FOLDED_LETTERS = str.maketrans(
 # dependencies in template/pyproject.toml.jinja.
 PROJECT_MODULES = frozenset(
     {
-        "aiosmtpd", "allauth", "amqp", "anymail", "asgiref", "axes", "billiard", "celery",
-        "certifi", "channels", "channels_redis", "config", "conftest", "corsheaders", "coverage",
-        "csp", "daphne", "debug_toolbar", "django", "django_celery_beat", "django_filters",
-        "django_stubs_ext", "drf_spectacular", "drf_spectacular_sidecar", "environ", "factory",
-        "graphql", "grimp", "gunicorn", "httpx", "importlinter", "ipware", "kombu", "manage",
-        "mypy", "prometheus_client", "psycopg", "psycopg_binary", "psycopg_pool", "pytest",
-        "pytest_asyncio", "pytest_cov", "pytest_django", "pythonjsonlogger", "redis",
-        "rest_framework", "rest_framework_dataclasses", "rest_framework_simplejwt", "ruff",
-        "sentry_sdk", "silk", "sniffio", "split_settings", "strawberry", "strawberry_django",
-        "test", "tests", "uvicorn", "vine", "websockets", "whitenoise",
+        "aiohttp", "aiosmtpd", "allauth", "amqp", "anymail", "asgiref", "axes", "billiard",
+        "celery", "certifi", "channels", "channels_redis", "config", "conftest", "corsheaders",
+        "coverage", "csp", "daphne", "debug_toolbar", "django", "django_celery_beat",
+        "django_filters", "django_stubs_ext", "drf_spectacular", "drf_spectacular_sidecar",
+        "environ", "factory", "graphql", "grimp", "gunicorn", "httpx", "httpx_aiohttp",
+        "importlinter", "ipware", "kombu", "manage", "mypy", "prometheus_client", "psycopg",
+        "psycopg_binary", "psycopg_pool", "pytest", "pytest_asyncio", "pytest_cov",
+        "pytest_django", "pythonjsonlogger", "redis", "rest_framework",
+        "rest_framework_dataclasses", "rest_framework_simplejwt", "ruff", "sentry_sdk", "silk",
+        "split_settings", "strawberry", "strawberry_django", "test", "tests", "uvicorn", "vine",
+        "websockets", "whitenoise",
     }
 )  # fmt: skip
 

@@ -73,6 +73,7 @@ def test_ordinary_names_are_not_reserved():
 # dependency fails test_every_dependency_module_is_reserved until it is listed here and its
 # modules are in PROJECT_MODULES.
 DISTRIBUTION_MODULES = {
+    "aiohttp": ["aiohttp"],
     "aiosmtpd": ["aiosmtpd"],
     "celery": ["celery", "kombu", "billiard", "amqp", "vine"],
     "celery-types": [],
@@ -104,6 +105,7 @@ DISTRIBUTION_MODULES = {
     "factory-boy": ["factory"],
     "gunicorn": ["gunicorn"],
     "httpx": ["httpx"],
+    "httpx-aiohttp": ["httpx_aiohttp"],
     "import-linter": ["importlinter", "grimp"],
     "mypy": ["mypy"],
     "prometheus-client": ["prometheus_client"],
@@ -116,7 +118,6 @@ DISTRIBUTION_MODULES = {
     "redis": ["redis"],
     "ruff": ["ruff"],
     "sentry-sdk": ["sentry_sdk"],
-    "sniffio": ["sniffio"],
     "strawberry-graphql": ["strawberry", "graphql"],
     "strawberry-graphql-django": ["strawberry_django"],
     "types-channels": [],
