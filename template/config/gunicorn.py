@@ -6,7 +6,6 @@ a whole process. Every worker writes its metrics to PROMETHEUS_MULTIPROC_DIR, an
 them up.
 """
 
-import gc
 import os
 import shutil
 import tempfile
@@ -45,14 +44,10 @@ def on_starting(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """Load the URLconf (and the views it imports) now rather than on the worker's first
-    requests, then leave everything loaded so far out of the garbage collector's walks
-    (gc.freeze): a full collection then walks what requests made, not the 170,000 objects of
-    Django and the project, which took a tenth of a second while the worker's requests waited."""
-    from django.urls import get_resolver
+    """Once the worker has loaded the application (and set Django up)."""
+    from config.startup import prepare_worker
 
-    get_resolver().url_patterns  # noqa: B018  # imported on first use otherwise
-    gc.freeze()
+    prepare_worker()
 
 
 def child_exit(server: Any, worker: Any) -> None:
