@@ -6,6 +6,7 @@ a whole process. Every worker writes its metrics to PROMETHEUS_MULTIPROC_DIR, an
 them up.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -44,10 +45,11 @@ def on_starting(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """Once the worker has loaded the application (and set Django up)."""
-    from config.startup import prepare_worker
+    """Once the worker has loaded the application, what config/asgi.py does for uvicorn's."""
+    from django.urls import get_resolver
 
-    prepare_worker()
+    get_resolver().url_patterns  # noqa: B018  # loaded now rather than by the first requests
+    gc.freeze()  # the objects loaded so far are left out of every later collection
 
 
 def child_exit(server: Any, worker: Any) -> None:

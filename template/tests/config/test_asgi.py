@@ -1,4 +1,4 @@
-"""The ASGI entry point readies its worker as it is imported (config/startup.py).
+"""The ASGI entry point readies its worker as it is imported (config/asgi.py), as uvicorn does.
 
 Runs in the production probe's process (tests/probes.py): importing config.asgi is what a
 uvicorn worker does first.
